@@ -64,3 +64,15 @@ class PipelineError(LottoLabError):
 
 class CheckpointError(LottoLabError):
     """A model checkpoint does not fit the game, pool layout or version it is loaded for."""
+
+
+class StrategyError(LottoLabError):
+    """A strategy returned probabilities that break the strategy contract.
+
+    The message names the strategy and the pool, and the first target issue at fault when the
+    shape is right but some values are not.
+    """
+
+
+class PublishError(LottoLabError):
+    """A pipeline run cannot be published to the reports folder's ``latest`` link."""

@@ -29,14 +29,18 @@ __all__ = ["PROBABILITY_FLOOR", "Strategy", "check_probabilities", "scale_to_pic
 # keeps the log-loss finite when a number the strategy ruled out is drawn.
 PROBABILITY_FLOOR = 1e-4
 
+# Halvings of the log-scale interval in _clipped_scaling. The interval spans at most about 750
+# (the float64 range of the weights), and 80 halvings shrink it below 1e-21.
+_BISECTION_STEPS = 80
+
 
 def scale_to_pick(weights: np.ndarray, pick: int, floor: float = PROBABILITY_FLOOR) -> np.ndarray:
     """Turn non-negative weights into inclusion probabilities that sum to ``pick``.
 
     Works on the last axis, so a ``(n_folds, size)`` array is scaled row by row. Probabilities are
-    proportional to the weights, except that none may pass ``1 - floor`` or fall under ``floor``:
-    capped entries are fixed at the bound and the remaining mass is shared again in proportion,
-    until every entry is inside the bounds.
+    proportional to the weights, except that none may pass ``1 - floor`` or fall under ``floor``.
+    Each row is ``clip(c * w, floor, 1 - floor)``, with the one scale ``c`` that makes it sum to
+    ``pick``. Capped entries sit at a bound and the others share the rest in proportion.
     """
     w = np.asarray(weights, dtype=np.float64)
     if np.any(~np.isfinite(w)) or np.any(w < 0):
@@ -46,20 +50,38 @@ def scale_to_pick(weights: np.ndarray, pick: int, floor: float = PROBABILITY_FLO
         raise ValueError(f"pick must be between 1 and size - 1 ({size - 1}), got {pick}")
 
     w = w + 1e-12  # an all-zero row becomes uniform
-    p = np.empty_like(w)
-    fixed = np.zeros(w.shape, dtype=bool)
-    for _ in range(size):
-        free_mass = pick - np.where(fixed, p, 0.0).sum(axis=-1, keepdims=True)
-        free_weight = np.where(fixed, 0.0, w).sum(axis=-1, keepdims=True)
-        candidate = np.where(fixed, p, w * free_mass / free_weight)
-        high = ~fixed & (candidate > 1 - floor)
-        low = ~fixed & (candidate < floor)
-        if not (high.any() or low.any()):
-            return candidate
-        # Fix the entries that broke a bound, then share what is left among the others.
-        p = np.where(high, 1 - floor, np.where(low, floor, candidate))
-        fixed |= high | low
-    return p
+    rows = w.reshape(-1, size)
+    p = rows * (pick / rows.sum(axis=1, keepdims=True))
+    outside = ((p < floor) | (p > 1 - floor)).any(axis=1)
+    if outside.any():
+        p[outside] = _clipped_scaling(rows[outside], pick, floor, 1 - floor)
+    return p.reshape(w.shape)
+
+
+def _clipped_scaling(w: np.ndarray, pick: int, low: float, high: float) -> np.ndarray:
+    """Return ``clip(c * w, low, high)`` per row of ``w``, with ``c`` solved so each row sums to ``pick``.
+
+    The row sum is continuous and non-decreasing in ``c``. Bisection on ``log c`` finds which
+    entries sit at a bound. The entries between the bounds then fix ``c`` exactly, because their
+    share is ``pick`` minus the bounded entries' mass. All rows are solved at once.
+    """
+    # At exp(log_low) every entry is at most low, so the sum is below pick. At exp(log_high)
+    # every entry is at least high, so the sum is above pick.
+    log_low = np.log(low / w.max(axis=1))
+    log_high = np.log(high / w.min(axis=1))
+    for _ in range(_BISECTION_STEPS):
+        log_mid = (log_low + log_high) / 2
+        too_small = np.clip(np.exp(log_mid)[:, None] * w, low, high).sum(axis=1) < pick
+        log_low = np.where(too_small, log_mid, log_low)
+        log_high = np.where(too_small, log_high, log_mid)
+
+    scaled = np.exp((log_low + log_high) / 2)[:, None] * w
+    at_low, at_high = scaled <= low, scaled >= high
+    free_weight = np.where(at_low | at_high, 0.0, w).sum(axis=1)
+    bounded_mass = low * at_low.sum(axis=1) + high * at_high.sum(axis=1)
+    c = np.where(free_weight > 0, (pick - bounded_mass) / np.where(free_weight > 0, free_weight, 1.0), 0.0)
+    exact = np.clip(c[:, None] * w, low, high)
+    return np.where(free_weight[:, None] > 0, exact, np.clip(scaled, low, high))
 
 
 def check_probabilities(
