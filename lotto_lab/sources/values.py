@@ -1,0 +1,146 @@
+"""Vectorised parsing of the cell values the sources write: issues, dates, balls, money, counts.
+
+Each function takes a Series of raw values (text, numbers or ``None``) and returns the parsed
+Series together with a boolean mask of the values it could not parse, so the caller can name the
+first bad row. Missing-value markers (empty, ``--``, ``---``) parse to NA and are not invalid.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "as_text",
+    "first_true",
+    "missing_mask",
+    "parse_amounts",
+    "parse_counts",
+    "parse_dates",
+    "parse_issues",
+    "parse_whole_numbers",
+]
+
+_MISSING_MARKERS = ("", "-", "--", "---", "nan", "none", "null")
+
+# Digits with optional thousands commas and decimals, then an optional note in ASCII or
+# full-width brackets (5250000（含加奖250000）), then an optional 元.
+_AMOUNT = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?[ \t]*(?:[(（][^()（）]*[)）])?[ \t]*元?"
+_AMOUNT_SUFFIX = r"[ \t]*(?:[(（][^()（）]*[)）])?[ \t]*元?$"
+_COUNT = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.0+)?"
+
+# Accepted dates: 2026-08-20, 2026/8/20, 2026.08.20, 2026年8月20日, each optionally followed by a
+# weekday in brackets (2026-07-09(四)) and a time of day; and 20260820. They are rewritten to
+# YYYY-M-D and parsed with one format.
+# The patterns spell out [0-9] and [ \t] rather than \d and \s so that pandas runs them in
+# pyarrow (RE2) instead of calling Python's re once per value.
+_DATE = (
+    r"[0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?"
+    r"[ \t]*(?:[(（][^()（）]*[)）])?"
+    r"[ \t]*(?:T?[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
+    r"|[0-9]{8}"
+)
+
+
+def as_text(values: pd.Series | np.ndarray) -> pd.Series:
+    """Return the values as stripped strings; ``None`` and NaN become the empty string."""
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype):
+        return values.fillna("").str.strip()
+    objects = pd.Series(values, dtype=object)
+    objects = objects.where(objects.notna(), "")
+    return objects.astype(str).str.strip()
+
+
+def missing_mask(text: pd.Series) -> pd.Series:
+    """Return True where a stripped string is a missing-value marker."""
+    return text.str.lower().isin(_MISSING_MARKERS)
+
+
+def _to_float(text: pd.Series) -> pd.Series:
+    """Convert strings already checked to be plain numbers (or NA) to float64.
+
+    A cast, unlike ``pd.to_numeric``, stays inside pyarrow for the string dtype of pandas 3.
+    """
+    return text.astype("float64")
+
+
+def _is_integer_array(values: pd.Series | np.ndarray) -> bool:
+    return np.asarray(values).dtype.kind in "iu"
+
+
+def parse_issues(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse issues into canonical ``YYYYNNN`` integers (Int64).
+
+    Accepts what :meth:`lotto_lab.games.GameSpec.normalise_issue` accepts: 7 digits, or 5 digits
+    read as 20YY (4 when a spreadsheet dropped the leading zero), optionally written ``26096.0``.
+    """
+    text = as_text(values)
+    digits = text.str.fullmatch(r"(?:[0-9]{4,5}|[0-9]{7})(?:\.0)?")
+    numbers = _to_float(text.where(digits))
+    canonical = numbers.where(numbers >= 1_000_000, numbers + 2_000_000)
+    year, number = canonical // 1000, canonical % 1000
+    valid = (digits & year.between(2000, 2099) & number.between(1, 999)).to_numpy(dtype=bool)
+    issues = pd.Series(canonical.to_numpy(), index=text.index).where(valid).astype("Int64")
+    return issues, pd.Series(~valid, index=text.index)
+
+
+def parse_whole_numbers(values: pd.Series | np.ndarray) -> tuple[pd.Series, pd.Series]:
+    """Parse whole numbers (``7``, ``07``, ``7.0``) into Int64; blank values are NA, not invalid."""
+    if _is_integer_array(values):
+        numbers = pd.Series(np.asarray(values, dtype=np.int64)).astype("Int64")
+        return numbers, pd.Series(False, index=numbers.index)
+    text = as_text(values)
+    ok = text.str.fullmatch(r"[0-9]{1,9}(?:\.0+)?")
+    numbers = _to_float(text.where(ok)).astype("Int64")
+    return numbers, ~(ok | (text == ""))
+
+
+def parse_amounts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse money in yuan (float64, NaN when missing).
+
+    Accepts ``355852948``, ``"355,852,948"``, ``"832,704,685.87"``, numbers, and amounts followed
+    by a note, of which only the leading amount is kept: ``"5250000（含加奖250000）"`` is 5250000.
+    """
+    text = as_text(values)
+    ok = text.str.fullmatch(_AMOUNT)
+    digits = text.where(ok).str.replace(_AMOUNT_SUFFIX, "", regex=True).str.replace(",", "", regex=False)
+    amounts = _to_float(digits)
+    return amounts, ~(ok | missing_mask(text))
+
+
+def parse_counts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse winner counts (Int64, NA when missing); thousands commas are allowed."""
+    text = as_text(values)
+    ok = text.str.fullmatch(_COUNT)
+    digits = text.where(ok).str.replace(",", "", regex=False)
+    counts = _to_float(digits).astype("Int64")
+    return counts, ~(ok | missing_mask(text))
+
+
+def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse draw dates; a value that is not a calendar date (2026-02-30) is invalid.
+
+    Returns a ``datetime64`` Series (NaT where invalid) and the invalid mask. Blank values are
+    invalid too, because every draw has a date.
+    """
+    text = as_text(values)
+    ok = text.str.fullmatch(_DATE)
+    plain = (
+        text.where(ok)
+        .str.replace(r"^([0-9]{4})([0-9]{2})([0-9]{2})$", r"\1-\2-\3", regex=True)
+        .str.replace(
+            r"日?[ \t]*(?:[(（][^()（）]*[)）])?[ \t]*(?:T?[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?$",
+            "",
+            regex=True,
+        )
+        .str.replace(r"[/.年月]", "-", regex=True)
+    )
+    dates = pd.to_datetime(plain, format="%Y-%m-%d", errors="coerce")
+    return dates, dates.isna()
+
+
+def first_true(mask: pd.Series | np.ndarray) -> int | None:
+    """Return the position of the first True in ``mask``, or None when there is none."""
+    array = np.asarray(mask, dtype=bool)
+    positions = np.flatnonzero(array)
+    return int(positions[0]) if len(positions) else None
