@@ -1,6 +1,6 @@
 """Benchmarks of the walking skeleton: ingest, features, backtest, predict and run --quick memory.
 
-Run with ``make benchmark`` or ``.venv/bin/python benchmarks/run.py [--only NAME ...]``. It prints a
+Run with ``make benchmark`` or ``.venv/bin/python benchmarks/run.py [--all]``. It prints a
 Markdown table with the figure, the target and the machine, ready for ``docs/benchmarks.md``.
 The LSTM and evaluation benchmarks live in ``bench_lstm.py`` and ``bench_evaluation.py`` beside this
 file; ``--all`` runs them after these.

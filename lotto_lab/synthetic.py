@@ -1,8 +1,8 @@
 """Synthetic draw histories: fair ones, and ones with a planted signal of known strength.
 
-The workbench proves its worth on these. A fair history must yield no significant lift; a planted
-one must be detected, and the lift a strategy recovers is compared with the best lift possible,
-which :func:`optimal_lift_bits` computes exactly.
+The workbench proves its worth on these. A fair history must yield no significant lift, and a
+planted one must be detected. The lift a strategy recovers is compared with the best lift
+possible, which :func:`optimal_lift_bits` computes exactly.
 
 Planting works by forcing: with probability ``strength`` the signal number is put into the draw
 and the rest of the pool's picks are drawn uniformly from the other numbers; otherwise the whole
@@ -152,8 +152,8 @@ def _forced_number(signal: Signal | None, previous: np.ndarray | None, rng: np.r
 def signal_probabilities(game: GameSpec | str, signal: Signal, leader_drawn: bool = False) -> np.ndarray:
     """Return the exact next-draw inclusion probabilities of ``signal``'s pool.
 
-    For a :class:`FollowNumber` signal, ``leader_drawn`` says whether the leader appeared in the
-    previous draw; when it did not, the draw is uniform.
+    For a :class:`FollowNumber` signal, ``leader_drawn`` tells whether the leader appeared in the
+    previous draw. When it did not, the draw is uniform.
     """
     spec = get_game(game)
     pool = spec.pool(signal.pool)

@@ -4,9 +4,9 @@ A :class:`Fold` is one scored prediction of draw ``target`` (a position in the h
 strategy is fitted on draws ``train_start .. train_end`` (both inclusive) and then predicts the
 target from the draws ``train_start .. cutoff``, where ``cutoff = target - 1`` is the last draw the
 prediction may see. With ``refit_every = 1`` the fit ends at the cutoff. With ``refit_every = k``
-the strategy is refitted every ``k`` draws and the folds in between reuse the last fit, as a
-model that is retrained weekly still reads each new draw as input; ``horizon`` counts the draws
-from the end of the fit to the target. No fold ever sees its target.
+the strategy is refitted every ``k`` draws and the folds in between reuse the last fit. This is how
+a model retrained weekly still reads each new draw as input. ``horizon`` counts the draws from the
+end of the fit to the target. No fold ever sees its target.
 """
 
 from __future__ import annotations
