@@ -34,6 +34,9 @@ _REGISTRY: dict[str, type[Strategy] | str] = {
     "lstm": "lotto_lab.models.lstm:LSTMStrategy",
 }
 
+# Lazy entries that are neural networks; they stay neural after their first import.
+_NEURAL = frozenset({"lstm"})
+
 
 def available_strategies() -> list[str]:
     """Return every registered strategy name, lazy entries included, uniform first."""
@@ -41,8 +44,8 @@ def available_strategies() -> list[str]:
 
 
 def non_neural_strategies() -> list[str]:
-    """Return the names of the strategies imported with this module (every one but the lazy entries)."""
-    return [name for name, target in _REGISTRY.items() if not isinstance(target, str)]
+    """Return the names of the strategies that are not neural networks (the cheap, untuned ones)."""
+    return [name for name in _REGISTRY if name not in _NEURAL]
 
 
 def register_strategy(name: str, target: type[Strategy] | str) -> None:

@@ -28,6 +28,11 @@ def test_non_neural_strategies_exclude_lazy_entry():
     assert non_neural_strategies() == ["uniform", "frequency", "omission", "recency"]
 
 
+def test_non_neural_strategies_after_lstm_import():
+    strategy_class("lstm")
+    assert "lstm" not in non_neural_strategies()
+
+
 def test_make_strategy_passes_params():
     strategy = make_strategy("frequency", window=50, alpha=0.5)
     assert isinstance(strategy, FrequencyStrategy)
