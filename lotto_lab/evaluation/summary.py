@@ -297,7 +297,10 @@ def evaluate(
         "last_target_issue": int(scores.target_issues[-1]),
         "baseline_strategy": baseline_strategy,
         "hac_lags": significance.hac_lags,
-        "holm_family": "strategies tested on the same metric, pool and detail, plus n_trials",
+        "holm_family": (
+            "primary: summed log-loss lift of every strategy; secondary: every other test of the "
+            "table together; each family plus n_trials"
+        ),
     }
     reading = evaluation_reading(spec, table, significance, alpha)
     return Evaluation(
@@ -597,10 +600,21 @@ def _return_rows(
 
 
 def _holm_by_family(table: pd.DataFrame, n_trials: int) -> pd.DataFrame:
+    """Add ``p_holm``: Holm over two families, each with ``n_trials`` extra comparisons.
+
+    The primary family is the log-loss lift summed over pools, one test per strategy: it answers
+    "does any strategy beat uniform". Every other test in the table (per-pool lift, hits, tier,
+    win and return rates) forms one secondary family, so that a figure picked from dozens of
+    secondary rows is corrected for all of them.
+    """
     table = table.copy()
     table["p_holm"] = np.nan
-    for _, index in table.groupby(["metric", "pool", "detail"], sort=False).groups.items():
-        table.loc[index, "p_holm"] = holm_adjust(table.loc[index, "p_value"].to_numpy(), n_extra=n_trials)
+    tested = table["p_value"].notna()
+    primary = tested & (table["metric"] == "log_loss_lift") & (table["pool"] == "all")
+    for family in (primary, tested & ~primary):
+        if family.any():
+            adjusted = holm_adjust(table.loc[family, "p_value"].to_numpy(), n_extra=n_trials)
+            table.loc[family, "p_holm"] = adjusted
     table["n"] = table["n"].astype(np.int64)
     return table
 

@@ -19,6 +19,7 @@ from lotto_lab.errors import ConfigError, DataValidationError
 from lotto_lab.evaluation import baselines
 from lotto_lab.evaluation.calibration import CALIBRATION_COLUMNS
 from lotto_lab.evaluation.scored import score_forecasts
+from lotto_lab.evaluation.significance import holm_adjust
 from lotto_lab.evaluation.summary import TABLE_COLUMNS, Evaluation, evaluate
 from lotto_lab.games import get_game
 from lotto_lab.strategies.registry import make_strategy
@@ -357,3 +358,14 @@ def test_rejects_bad_settings(planted_result, options, message):
         evaluate(planted_result, "ssq", **options)
     assert str(error.value) == message
     assert error.value.zh
+
+
+def test_secondary_rows_share_one_holm_family(planted_evaluation):
+    table = planted_evaluation.table
+    tested = table[table["p_value"].notna()]
+    primary = (tested["metric"] == "log_loss_lift") & (tested["pool"] == "all")
+    secondary = tested[~primary]
+    n_trials = planted_evaluation.settings["n_trials"]
+    expected = holm_adjust(secondary["p_value"].to_numpy(), n_extra=n_trials)
+    assert len(secondary) > len(tested[primary])
+    assert secondary["p_holm"].to_numpy() == pytest.approx(expected, rel=1e-12)
