@@ -74,9 +74,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--pruner",
-        choices=["median", "hyperband", "none"],
-        default="median",
-        help="trial pruner (default: median)",
+        choices=["halving", "median", "hyperband", "none"],
+        default="halving",
+        help="trial pruner (default: halving, successive halving at epochs 1, 2, 4 and 8)",
     )
     parser.add_argument(
         "--worker",

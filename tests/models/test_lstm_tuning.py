@@ -7,6 +7,7 @@ import logging
 import math
 
 import numpy as np
+import optuna
 import pytest
 from optuna.trial import TrialState
 
@@ -22,6 +23,7 @@ from lotto_lab.models.figures import (
 from lotto_lab.models.lstm import LSTMStrategy
 from lotto_lab.models.tuning import (
     default_study_name,
+    load_study,
     run_study,
     split_holdout,
     trial_config,
@@ -156,6 +158,39 @@ def test_pruner_uses_epoch_reports(settings_factory, tiny_space):
         assert trial.user_attrs["epochs"] == 2 * trial.last_step
 
 
+def test_last_report_is_trial_value(settings_factory):
+    study = run_study(HISTORY, settings_factory(n_trials=3, pruner="none"))
+    for trial in study.trials:
+        assert trial.state == TrialState.COMPLETE
+        assert trial.intermediate_values[trial.last_step] == trial.value, trial.number
+
+
+def test_halving_pruner_judges_from_first_epoch(settings_factory):
+    study = load_study(settings_factory(pruner="halving"), "halving")
+    pruner = study.pruner
+    assert isinstance(pruner, optuna.pruners.SuccessiveHalvingPruner)
+    assert pruner._min_resource == 1
+    assert pruner._reduction_factor == 2
+
+
+def test_halving_pruner_stops_trials(settings_factory, tiny_space):
+    space = dataclasses.replace(tiny_space, epochs=(6, 10), learning_rate=(1e-4, 3e-2))
+    settings = settings_factory(n_trials=9, pruner="halving", max_epochs=10, patience=3, search_space=space)
+    study = run_study(HISTORY, settings)
+    pruned = [trial for trial in study.trials if trial.state == TrialState.PRUNED]
+    assert pruned
+    for trial in pruned:
+        assert trial.last_step in (1, 2, 4, 8), trial.number
+        assert trial.user_attrs["epochs"] == 2 * trial.last_step
+
+
+def test_median_pruner_judges_from_first_epoch(settings_factory):
+    pruner = load_study(settings_factory(pruner="median"), "median").pruner
+    assert isinstance(pruner, optuna.pruners.MedianPruner)
+    assert pruner._n_startup_trials == 5
+    assert pruner._n_warmup_steps == 0
+
+
 def test_study_of_other_data_rejected(settings_factory, tmp_path):
     storage = f"sqlite:///{tmp_path / 'optuna.db'}"
     settings = settings_factory(n_trials=1, storage=storage, study_name="shared")
@@ -191,7 +226,7 @@ def test_timeout_ends_study(settings_factory):
             {"n_trials": None, "timeout": None},
             "give n_trials or timeout: without either the study would never stop",
         ),
-        ({"pruner": "bogus"}, "pruner must be one of median, hyperband, none, got 'bogus'"),
+        ({"pruner": "bogus"}, "pruner must be one of median, halving, hyperband, none, got 'bogus'"),
         ({"holdout_size": 0}, "tuning parameter holdout_size must be an integer >= 1, got 0"),
         (
             {"validation_folds": 50},
