@@ -271,7 +271,7 @@ def test_figure_data(settings_factory, tmp_path):
     history = optimization_history_data(study)
     assert list(history["number"]) == list(range(12))
     complete = history["state"] == "COMPLETE"
-    running_best = history["value"].where(complete).cummax()
+    running_best = history["value"].where(complete).cummax().ffill()
     np.testing.assert_allclose(history["best_value"], running_best)
     pruned = history[history["state"] == "PRUNED"]
     assert pruned["value"].isna().all()
