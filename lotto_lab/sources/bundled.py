@@ -253,76 +253,102 @@ def _check_numbers(
     """Compare every other source's numbers with the numbers source; record disagreements."""
     found = []
     columns = list(spec.number_columns)
+    issues = draws["issue"].to_numpy()
+    numbers = _number_array(draws, columns)
     for source, other in parsed.items():
         if source == plan.numbers:
             continue
-        joined = draws[["issue", *columns]].merge(
-            other.draws[["issue", *columns]], on="issue", suffixes=("", "_o")
-        )
-        differs = np.zeros(len(joined), dtype=bool)
-        for column in columns:
-            differs |= joined[column].to_numpy() != joined[f"{column}_o"].to_numpy()
-        if differs.any():
+        # Issues are unique and ascending in every parsed draw frame (the draw schema checks
+        # both), so the shared issues line up without a join.
+        other_issues = other.draws["issue"].to_numpy()
+        _, mine, theirs = np.intersect1d(issues, other_issues, assume_unique=True, return_indices=True)
+        if (numbers[mine] != _number_array(other.draws, columns)[theirs]).any():
+            joined = draws[["issue", *columns]].merge(
+                other.draws[["issue", *columns]], on="issue", suffixes=("", "_o")
+            )
+            differs = np.zeros(len(joined), dtype=bool)
+            for column in columns:
+                differs |= joined[column].to_numpy() != joined[f"{column}_o"].to_numpy()
             rows = joined.loc[differs]
-            theirs = rows[[f"{column}_o" for column in columns]].set_axis(columns, axis=1)
+            theirs_rows = rows[[f"{column}_o" for column in columns]].set_axis(columns, axis=1)
             found.append(
                 _conflicts(
                     rows["issue"],
                     "numbers",
                     _format_numbers(rows, spec),
                     pd.Series(plan.numbers, index=rows.index),
-                    _format_numbers(theirs, spec),
+                    _format_numbers(theirs_rows, spec),
                     source,
                 )
             )
-        extra = np.setdiff1d(other.draws["issue"].to_numpy(), draws["issue"].to_numpy())
-        if len(extra):
+        extra = len(other_issues) - len(theirs)
+        if extra:
             log.warning(
                 "%s: %d issues of source %s are not in the numbers source %s and are not stored",
                 spec.name,
-                len(extra),
+                extra,
                 source,
                 plan.numbers,
             )
     return found
 
 
+def _number_array(draws: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Return the ball columns of a draw frame as one int64 array, a row per draw."""
+    return np.stack([draws[column].to_numpy(dtype=np.int64) for column in columns], axis=1)
+
+
+def _aligned_money(money: pd.DataFrame, field: str, issues: pd.Index) -> np.ndarray:
+    """Return ``money[field]`` at each of ``issues``, NaN where ``money`` has no row for the issue."""
+    positions = pd.Index(money["issue"]).get_indexer(issues)
+    # Position -1 (issue absent) picks the NaN appended at the end.
+    values = np.append(money[field].to_numpy(dtype=np.float64), np.nan)
+    return values[positions]
+
+
 def _merge_money(
     parsed: Mapping[str, ParsedSource], plan: MergePlan, issues: pd.Index
 ) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
-    columns: dict[str, pd.Series] = {}
-    sources: dict[str, pd.Series] = {}
+    columns: dict[str, np.ndarray] = {}
+    sources: dict[str, np.ndarray] = {}
     found = []
     for field in ("sales", "pool_after"):
         order = getattr(plan, field)
         candidates = {}
         for source in order:
-            values = parsed[source].money.set_index("issue")[field]
+            values = _aligned_money(parsed[source].money, field, issues)
             if field == "pool_after" and source in plan.pool_after_missing:
-                values = values.mask(values.index.isin(plan.pool_after_missing[source]))
+                values[np.isin(issues, plan.pool_after_missing[source])] = np.nan
             candidates[source] = values
-        kept, kept_sources = _coalesce(candidates, order, issues)
+
+        # The first source in the order with a value wins.
+        kept = np.full(len(issues), np.nan)
+        kept_sources = np.full(len(issues), "", dtype=object)
         for source in order:
-            other = candidates[source].reindex(issues)
-            differs = other.notna() & kept.notna() & ((other - kept).abs() >= plan.rounding_tolerance)
+            fill = np.isnan(kept) & ~np.isnan(candidates[source])
+            kept[fill] = candidates[source][fill]
+            kept_sources[fill] = source
+
+        for source in order:
+            other = candidates[source]
+            differs = ~np.isnan(other) & ~np.isnan(kept)
+            differs &= np.abs(other - kept) >= plan.rounding_tolerance
             differs &= other != kept
             if differs.any():
                 found.append(
                     _conflicts(
                         pd.Series(issues[differs]),
                         field,
-                        _format_money(kept[differs]),
-                        kept_sources[differs],
-                        _format_money(other[differs]),
+                        _format_money(pd.Series(kept[differs])),
+                        pd.Series(kept_sources[differs], dtype=object),
+                        _format_money(pd.Series(other[differs])),
                         source,
                     )
                 )
         columns[field] = kept
-        sources[field] = kept_sources.where(kept.notna(), "")
-    money = pd.DataFrame(
-        {"issue": issues.to_numpy(dtype=np.int64), **{k: v.to_numpy() for k, v in columns.items()}}
-    )
-    sales_source, pool_source = sources["sales"].to_numpy(), sources["pool_after"].to_numpy()
+        sources[field] = kept_sources
+    money = pd.DataFrame({"issue": issues.to_numpy(dtype=np.int64), **columns})
+    sales_source, pool_source = sources["sales"], sources["pool_after"]
     same = (sales_source == pool_source) | (pool_source == "")
     label = np.where(
         same,
@@ -334,6 +360,35 @@ def _merge_money(
     return money, found
 
 
+def _known(values: pd.Series, dtype: type[np.generic]) -> tuple[np.ndarray, np.ndarray]:
+    """Return the values as ``dtype`` with 0 where missing, and the mask of known values."""
+    return values.to_numpy(dtype=dtype, na_value=0), values.notna().to_numpy()
+
+
+def _paired_prizes_differ(left: pd.DataFrame, right: pd.DataFrame) -> bool:
+    """Return True when rows with the same issue and tier name disagree on known winners or amount.
+
+    Also returns True when an (issue, tier name) pair repeats within one side, so that the
+    caller's join decides.
+    """
+    names = pd.Index(pd.unique(np.concatenate([left["tier_name"].to_numpy(), right["tier_name"].to_numpy()])))
+    # One integer key per row: the issue times the number of names, plus the name's position.
+    keys = []
+    for frame in (left, right):
+        key = frame["issue"].to_numpy(dtype=np.int64) * len(names) + names.get_indexer(frame["tier_name"])
+        if len(np.unique(key)) != len(key):
+            return True
+        keys.append(key)
+    _, left_at, right_at = np.intersect1d(keys[0], keys[1], assume_unique=True, return_indices=True)
+    for column, dtype in (("winners", np.int64), ("amount", np.float64)):
+        mine, mine_known = _known(left[column], dtype)
+        theirs, theirs_known = _known(right[column], dtype)
+        both = mine_known[left_at] & theirs_known[right_at]
+        if (both & (mine[left_at] != theirs[right_at])).any():
+            return True
+    return False
+
+
 def _merge_prizes(
     parsed: Mapping[str, ParsedSource], plan: MergePlan, issues: pd.Index
 ) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
@@ -342,34 +397,50 @@ def _merge_prizes(
     Special tiers (tier NA) of a later source are added for issues where the chosen source lists
     none, so a promotion that only the later source reports is kept under its own name.
     """
-    frames = {source: parsed[source].prizes.assign(source=source) for source in plan.prizes}
+    frames = {source: parsed[source].prizes for source in plan.prizes}
     if not frames:
         return empty_prizes().assign(source=pd.Series([], dtype=str)), []
-    chosen = pd.Series("", index=issues, dtype=object)
-    for source in plan.prizes:
-        has = pd.Index(frames[source]["issue"].unique())
-        fill = (chosen == "") & issues.isin(has)
-        chosen[fill] = source
-    parts = []
-    for source, frame in frames.items():
-        owner = chosen.reindex(frame["issue"]).to_numpy()
-        parts.append(frame.loc[owner == source])
-    prizes = pd.concat(parts, ignore_index=True)
+
+    # Each merged issue takes its tiers from the first source in plan.prizes that lists it.
+    # owner is that source's position in plan.prizes, or -1 where no source lists the issue.
+    owner = np.full(len(issues), -1)
+    for position, frame in enumerate(frames.values()):
+        owner[(owner == -1) & np.isin(issues, frame["issue"].to_numpy())] = position
+    owned = {}  # per source, the mask of its rows whose issue takes its tiers from it
+    for position, (source, frame) in enumerate(frames.items()):
+        at = issues.get_indexer(frame["issue"].to_numpy())
+        row_owner = np.full(len(at), -1)
+        row_owner[at >= 0] = owner[at[at >= 0]]
+        owned[source] = row_owner == position
+
+    prizes = pd.concat(
+        [frame.loc[owned[source]].assign(source=source) for source, frame in frames.items()],
+        ignore_index=True,
+    )
 
     with_special = set(prizes.loc[prizes["tier"].isna(), "issue"])
     for source, frame in frames.items():
-        owner = chosen.reindex(frame["issue"]).to_numpy()
         extra = frame.loc[
-            (owner != source) & frame["tier"].isna().to_numpy() & ~frame["issue"].isin(with_special)
+            ~owned[source] & frame["tier"].isna().to_numpy() & ~frame["issue"].isin(with_special)
         ]
         if len(extra):
-            prizes = pd.concat([prizes, extra], ignore_index=True)
+            prizes = pd.concat([prizes, extra.assign(source=source)], ignore_index=True)
             with_special |= set(extra["issue"])
 
     found = []
+    prize_issues = prizes["issue"].to_numpy()
     for source, frame in frames.items():
-        joined = prizes.merge(frame, on=["issue", "tier_name"], suffixes=("", "_o"))
-        joined = joined.loc[joined["source"] != source]
+        # Only the rows of other sources for issues this source also lists can pair up, so the
+        # join runs on those alone.
+        others = (prizes["source"] != source).to_numpy()
+        shared = np.intersect1d(prize_issues[others], frame["issue"].to_numpy())
+        if not len(shared):
+            continue
+        left = prizes.loc[others & np.isin(prize_issues, shared)]
+        right = frame.loc[np.isin(frame["issue"].to_numpy(), shared)]
+        if not _paired_prizes_differ(left, right):
+            continue
+        joined = left.merge(right, on=["issue", "tier_name"], suffixes=("", "_o"))
         for column, formatter in (
             ("winners", lambda s: s.astype("Int64").astype(str)),
             ("amount", _format_money),

@@ -35,6 +35,9 @@ __all__ = [
 _UTF8_BOM = b"\xef\xbb\xbf"
 _HTML_START = re.compile(r"\s*(?:<!doctype\s+html|<html|<head|<body|<table|<\?xml)", re.IGNORECASE)
 _CSV_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+# Nothing but blanks and the bytes of a BOM: the match stops at the first other byte, where
+# bytes.strip would copy the whole file first.
+_BLANK = re.compile(rb"[ \t\r\n\xef\xbb\xbf]*")
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,7 +88,7 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
 
 def read_input_bytes(path: Path, data: bytes) -> RawInput:
     """Check and decode ``data`` read from ``path``; see :func:`read_input`."""
-    if not data.strip(b" \t\r\n" + _UTF8_BOM):
+    if _BLANK.fullmatch(data):
         raise DataValidationError(
             f"{path}, line 1: the file is empty, so it holds no draws. Nothing was stored; choose a "
             "CSV or JSON file with one draw per row (see docs/data-formats.md).",

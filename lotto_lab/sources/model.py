@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -17,8 +18,16 @@ from lotto_lab.sources.schemas import CONFLICT_SCHEMA, MONEY_SCHEMA, PRIZE_SCHEM
 __all__ = ["ParsedSource", "SourceBatch", "empty_conflicts", "empty_money", "empty_prizes"]
 
 
+# (id of the schema, column names, dtypes) of the empty frames that passed their schema. An empty
+# frame passes or fails on its columns and dtypes alone, so one pandera run per shape is enough.
+_VALID_EMPTY_SHAPES: set[tuple[int, tuple[object, ...], tuple[object, ...]]] = set()
+
+
 def _validate(label: str, schema: pa.DataFrameSchema, frame: pd.DataFrame) -> None:
     """Check ``frame`` against ``schema``; a failure means a parser let a bad row through."""
+    shape = (id(schema), tuple(frame.columns), tuple(frame.dtypes)) if frame.empty else None
+    if shape is not None and shape in _VALID_EMPTY_SHAPES:
+        return
     try:
         schema.validate(frame)
     except SchemaError as error:
@@ -28,10 +37,12 @@ def _validate(label: str, schema: pa.DataFrameSchema, frame: pd.DataFrame) -> No
             zh=f"{label}：解析后的 {schema.name} 数据不符合数据约定（{error}）。"
             "未写入任何数据；请附上该文件报告此问题。",
         ) from error
+    if shape is not None:
+        _VALID_EMPTY_SHAPES.add(shape)
 
 
-def empty_money() -> pd.DataFrame:
-    """Return a money frame with no rows."""
+@cache
+def _empty_money() -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "issue": np.array([], dtype=np.int64),
@@ -42,8 +53,8 @@ def empty_money() -> pd.DataFrame:
     return MONEY_SCHEMA.validate(frame)
 
 
-def empty_prizes() -> pd.DataFrame:
-    """Return a prize frame with no rows."""
+@cache
+def _empty_prizes() -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "issue": np.array([], dtype=np.int64),
@@ -56,12 +67,30 @@ def empty_prizes() -> pd.DataFrame:
     return PRIZE_SCHEMA.validate(frame)
 
 
-def empty_conflicts() -> pd.DataFrame:
-    """Return a conflicts frame with no rows."""
+@cache
+def _empty_conflicts() -> pd.DataFrame:
     frame = pd.DataFrame({"issue": np.array([], dtype=np.int64)})
     for column in ("field", "kept_value", "kept_source", "other_value", "other_source"):
         frame[column] = pd.Series([], dtype=str)
     return CONFLICT_SCHEMA.validate(frame)
+
+
+# The empty frames are built and validated once; each call returns a copy the caller may change.
+
+
+def empty_money() -> pd.DataFrame:
+    """Return a money frame with no rows."""
+    return _empty_money().copy()
+
+
+def empty_prizes() -> pd.DataFrame:
+    """Return a prize frame with no rows."""
+    return _empty_prizes().copy()
+
+
+def empty_conflicts() -> pd.DataFrame:
+    """Return a conflicts frame with no rows."""
+    return _empty_conflicts().copy()
 
 
 @dataclass(frozen=True, eq=False)

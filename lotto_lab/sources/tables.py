@@ -9,7 +9,8 @@ is stored and raises one :class:`~lotto_lab.errors.DataValidationError` naming t
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,28 +40,73 @@ def expand_balls(values: pd.Series, pool: Pool) -> pd.DataFrame:
     A scalar counts as a one-ball list (cwl writes the single blue ball as an int) and a string
     is split on whitespace and commas (zhcw writes ``"04 06 16 27 29 33"``).
     """
-    lists = [_as_ball_list(value) for value in values]
+    raw = values.tolist()
+    # A column of one kind (JSON lists, or zhcw's strings) skips the per-value type tests.
+    kinds = set(map(type, raw))
+    if kinds == {list}:
+        lists = raw
+    elif kinds == {str}:
+        lists = [value.replace(",", " ").split() for value in raw]
+    else:
+        lists = [_as_ball_list(value) for value in raw]
     counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    out = pd.DataFrame(index=values.index)
     if len(lists) and (counts == pool.pick).all():
-        array = np.array(lists)
-        if array.dtype.kind == "U":
-            # Zero-padded digit strings ("07") convert in one call; anything else is left for
-            # build_draws to check and report.
-            try:
-                array = array.astype(np.int64)
-            except ValueError:
-                array = np.array(lists, dtype=object)
-        elif array.dtype.kind not in "iu":
-            array = np.array(lists, dtype=object)
+        array = _full_ball_array(lists, pool)
     else:
         array = np.array(
             [balls[: pool.pick] + [None] * (pool.pick - len(balls)) for balls in lists], dtype=object
         ).reshape(len(lists), pool.pick)
-    for position in range(pool.pick):
-        out[f"{pool.name}_{position + 1}"] = array[:, position]
-    out[f"{pool.name}__count"] = counts
-    return out
+    columns: dict[str, object] = {
+        f"{pool.name}_{position + 1}": array[:, position] for position in range(pool.pick)
+    }
+    columns[f"{pool.name}__count"] = counts
+    return pd.DataFrame(columns, index=values.index)
+
+
+def _full_ball_array(lists: list[list[Any]], pool: Pool) -> np.ndarray:
+    """Return the ``(n, pick)`` array of ``n`` ball lists that each contain ``pick`` balls.
+
+    Integers and zero-padded digit strings ("07") become int64; anything else stays as objects
+    for build_draws to check and report.
+    """
+    every_ball = [ball for balls in lists for ball in balls]
+    numbers = _digit_strings(every_ball)
+    if numbers is not None:
+        return numbers.reshape(len(lists), pool.pick)
+    try:
+        flat = np.array(every_ball)
+    except ValueError:
+        flat = None
+    if flat is not None and flat.ndim == 1 and flat.dtype.kind == "U":
+        try:
+            flat = flat.astype(np.int64)
+        except ValueError:
+            flat = None
+    if flat is not None and flat.ndim == 1 and flat.dtype.kind in "iu":
+        return flat.reshape(len(lists), pool.pick)
+    # Balls that are lists themselves, floats or mixed values take the slow path, which keeps
+    # the error or the object array the 2-D conversion gives.
+    array = np.array(lists)
+    if array.dtype.kind not in "iu":
+        array = np.array(lists, dtype=object)
+    return array
+
+
+def _digit_strings(values: list[Any], max_digits: int = 18) -> np.ndarray | None:
+    """Convert strings of 1 to ``max_digits`` ASCII digits to int64 in one call.
+
+    Returns None when any value is something else. With ``max_digits`` at most 18, every
+    number fits in int64.
+    """
+    try:
+        joined = "".join(values)  # TypeError unless every value is a string
+    except TypeError:
+        return None
+    if not (joined.isascii() and joined.isdigit()) or max(map(len, values)) > max_digits:
+        return None
+    numbers = np.fromstring(" ".join(values), dtype=np.int64, sep=" ")
+    # An empty string among the values leaves one number short.
+    return numbers if len(numbers) == len(values) else None
 
 
 def _as_ball_list(value: object) -> list[object]:
@@ -92,8 +138,13 @@ def _check_pool(table: pd.DataFrame, spec: GameSpec, pool: Pool, origin: Origin)
     """Return the pool's balls as an ``(n, pick)`` int64 array sorted within each row."""
     columns = [f"{pool.name}_{position}" for position in range(1, pool.pick + 1)]
     kinds = {table[column].dtype.kind for column in columns}
-    if kinds <= set("iu"):
-        numbers = table[columns].to_numpy(dtype=np.int64)
+    numbers = table[columns].to_numpy(dtype=np.int64) if kinds <= set("iu") else None
+    if numbers is None:
+        # Balls written as plain digits, as in every bundled CSV, convert without the parse.
+        values = [value for column in columns for value in table[column].tolist()]
+        plain = _digit_strings(values, max_digits=9)
+        numbers = None if plain is None else plain.reshape(pool.pick, len(table)).T
+    if numbers is not None:
         texts = pd.Series(dtype=str)
         blank = invalid = np.zeros(numbers.shape, dtype=bool)
     else:
@@ -308,17 +359,21 @@ def build_draws(
 
 def _check_amounts(
     values: pd.Series,
-    field_en: str | pd.Series,
-    field_zh: str | pd.Series,
+    field_en: str | Callable[[int], str],
+    field_zh: str | Callable[[int], str],
     origin: Origin,
     positions: np.ndarray,
 ) -> pd.Series:
+    """Parse amounts; raise for the first invalid one.
+
+    A field name given as a function of the row is only built for the row reported.
+    """
     amounts, invalid = parse_amounts(values)
     bad = first_true(invalid)
     if bad is not None:
         value = as_text(values).iloc[bad]
-        name_en = field_en if isinstance(field_en, str) else field_en.iloc[bad]
-        name_zh = field_zh if isinstance(field_zh, str) else field_zh.iloc[bad]
+        name_en = field_en if isinstance(field_en, str) else field_en(bad)
+        name_zh = field_zh if isinstance(field_zh, str) else field_zh(bad)
         raise origin.row_error(
             int(positions[bad]),
             f"{name_en} {value!r} is not an amount in yuan: write digits, optionally with thousands "
@@ -368,14 +423,21 @@ def tier_numbers(spec: GameSpec, issues: np.ndarray, names: pd.Series) -> pd.Ser
     A name that the rule's tier table does not list (一等奖特别奖, 六等奖翻番奖, 其中一等奖复式)
     gets NA, and so does an issue no rule covers.
     """
-    tiers = pd.Series(pd.NA, index=names.index, dtype="Int64")
+    codes, uniques = pd.factorize(names)
+    tiers = np.zeros(len(names), dtype=np.int64)
+    known = np.zeros(len(names), dtype=bool)
     for rule in spec.prize_rules:
         last = rule.last_issue if rule.last_issue is not None else np.iinfo(np.int64).max
         covered = (issues >= rule.first_issue) & (issues <= last)
         if covered.any():
             mapping = {tier.name: tier.tier for tier in rule.tiers}
-            tiers[covered] = names[covered].map(mapping).astype("Int64")
-    return tiers
+            # One lookup per distinct name; the extra last entry serves code -1 (a missing name).
+            lookup = [mapping.get(name) for name in uniques] + [None]
+            lookup_known = np.array([tier is not None for tier in lookup])
+            lookup_tiers = np.array([0 if tier is None else tier for tier in lookup], dtype=np.int64)
+            tiers[covered] = lookup_tiers[codes[covered]]
+            known[covered] = lookup_known[codes[covered]]
+    return pd.Series(pd.arrays.IntegerArray(tiers, ~known), index=names.index)
 
 
 def build_prizes(
@@ -411,7 +473,13 @@ def build_prizes(
             f"winner count {value!r} of {names.iloc[bad]} is not a whole number",
             f"{names.iloc[bad]} 的中奖注数 {value!r} 不是整数",
         )
-    paid = _check_amounts(amounts, "prize amount of " + names, names + "奖金", origin, positions)
+    paid = _check_amounts(
+        amounts,
+        lambda row: f"prize amount of {names.iloc[row]}",
+        lambda row: f"{names.iloc[row]}奖金",
+        origin,
+        positions,
+    )
     nobody = (counts == 0).fillna(False).to_numpy() & (paid == 0).to_numpy()
     paid = paid.mask(nobody)
     issue_values = issues.to_numpy(dtype=np.int64)

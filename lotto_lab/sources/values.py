@@ -7,6 +7,8 @@ first bad row. Missing-value markers (empty, ``--``, ``---``) parse to NA and ar
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -40,6 +42,9 @@ _DATE = (
     r"[ \t]*(?:T?[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
     r"|[0-9]{8}"
 )
+
+# The common subset of _DATE: a zero-padded day, then at most a note in brackets.
+_DAY_FIRST = r"[0-9]{4}[-/.][0-9]{2}[-/.][0-9]{2}(?:[(（][^()（）]*[)）])?"
 
 
 def as_text(values: pd.Series | np.ndarray) -> pd.Series:
@@ -75,12 +80,15 @@ def parse_issues(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     read as 20YY (4 when a spreadsheet dropped the leading zero), optionally written ``26096.0``.
     """
     text = as_text(values)
-    digits = text.str.fullmatch(r"(?:[0-9]{4,5}|[0-9]{7})(?:\.0)?")
-    numbers = _to_float(text.where(digits))
-    canonical = numbers.where(numbers >= 1_000_000, numbers + 2_000_000)
-    year, number = canonical // 1000, canonical % 1000
-    valid = (digits & year.between(2000, 2099) & number.between(1, 999)).to_numpy(dtype=bool)
-    issues = pd.Series(canonical.to_numpy(), index=text.index).where(valid).astype("Int64")
+    digits = text.str.fullmatch(r"(?:[0-9]{4,5}|[0-9]{7})(?:\.0)?").to_numpy(dtype=bool)
+    numbers = _to_float(text.where(digits)).to_numpy(dtype=np.float64)
+    # NaN (not digits) stays NaN through the arithmetic and fails every comparison.
+    with np.errstate(invalid="ignore"):
+        canonical = np.where(numbers >= 1_000_000, numbers, numbers + 2_000_000)
+        year, number = canonical // 1000, canonical % 1000
+        valid = digits & (year >= 2000) & (year <= 2099) & (number >= 1) & (number <= 999)
+    whole = np.where(valid, canonical, 0).astype(np.int64)
+    issues = pd.Series(pd.arrays.IntegerArray(whole, ~valid), index=text.index)
     return issues, pd.Series(~valid, index=text.index)
 
 
@@ -95,26 +103,62 @@ def parse_whole_numbers(values: pd.Series | np.ndarray) -> tuple[pd.Series, pd.S
     return numbers, ~(ok | (text == ""))
 
 
+def _parse_split(
+    text: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, pd.Series]]
+) -> tuple[pd.Series, pd.Series]:
+    """Convert plain digit strings directly and hand the other values to ``parse``.
+
+    Returns float64 values (NaN when missing) and the invalid mask. ``parse`` works value by
+    value, so running it on the values that are not plain digits alone gives the same result
+    as running it on all of them, with less pattern matching.
+    """
+    plain = text.str.fullmatch(r"[0-9]+").to_numpy(dtype=bool)
+    floats = _to_float(text.where(plain))
+    invalid = pd.Series(False, index=text.index)
+    if not plain.all():
+        others = ~plain
+        other_floats, other_invalid = parse(text[others])
+        floats[others] = other_floats.to_numpy()
+        invalid[others] = other_invalid.to_numpy(dtype=bool)
+    return floats, invalid
+
+
+def _invalid(text: pd.Series, ok: pd.Series) -> pd.Series:
+    """Mark the values that neither parsed nor are a missing-value marker."""
+    if ok.all():
+        return ~ok
+    return ~(ok | missing_mask(text))
+
+
+def _amount_floats(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    ok = text.str.fullmatch(_AMOUNT)
+    digits = text.where(ok)
+    # Only an amount with a note or 元 after it has a character besides digits, commas and the
+    # decimal point, so the costly suffix pattern runs only when one is present.
+    if digits.str.contains(r"[^0-9,.]", regex=True).any():
+        digits = digits.str.replace(_AMOUNT_SUFFIX, "", regex=True)
+    return _to_float(digits.str.replace(",", "", regex=False)), _invalid(text, ok)
+
+
+def _count_floats(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    ok = text.str.fullmatch(_COUNT)
+    digits = text.where(ok).str.replace(",", "", regex=False)
+    return _to_float(digits), _invalid(text, ok)
+
+
 def parse_amounts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse money in yuan (float64, NaN when missing).
 
     Accepts ``355852948``, ``"355,852,948"``, ``"832,704,685.87"``, numbers, and amounts followed
     by a note, of which only the leading amount is kept: ``"5250000（含加奖250000）"`` is 5250000.
     """
-    text = as_text(values)
-    ok = text.str.fullmatch(_AMOUNT)
-    digits = text.where(ok).str.replace(_AMOUNT_SUFFIX, "", regex=True).str.replace(",", "", regex=False)
-    amounts = _to_float(digits)
-    return amounts, ~(ok | missing_mask(text))
+    return _parse_split(as_text(values), _amount_floats)
 
 
 def parse_counts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse winner counts (Int64, NA when missing); thousands commas are allowed."""
-    text = as_text(values)
-    ok = text.str.fullmatch(_COUNT)
-    digits = text.where(ok).str.replace(",", "", regex=False)
-    counts = _to_float(digits).astype("Int64")
-    return counts, ~(ok | missing_mask(text))
+    floats, invalid = _parse_split(as_text(values), _count_floats)
+    return floats.astype("Int64"), invalid
 
 
 def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -124,6 +168,13 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     invalid too, because every draw has a date.
     """
     text = as_text(values)
+    # Dates written YYYY-MM-DD (or with / or . between), optionally followed by a weekday in
+    # brackets, are most files' only form: their first ten characters need one replacement.
+    if len(text) and text.str.fullmatch(_DAY_FIRST).all():
+        plain = text.str.slice(0, 10).str.replace(r"[/.]", "-", regex=True)
+        dates = pd.to_datetime(plain, format="%Y-%m-%d", errors="coerce")
+        return dates, dates.isna()
+
     ok = text.str.fullmatch(_DATE)
     plain = (
         text.where(ok)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -65,6 +67,32 @@ def load_batches(
     game: str | Sequence[str] | None, source: str | os.PathLike[str] = BUNDLED, fmt: str | None = None
 ) -> list[SourceBatch]:
     """Read and validate everything an ingest would write, without touching the store."""
+    with _collector_paused():
+        return _load_batches(game, source, fmt)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the duration of the block.
+
+    Decoding the bundled JSON creates a few hundred thousand dicts and lists. They set off
+    about 160 collections, one of them over every object in the process, which together took
+    some 50 ms of a 360 ms load of the bundle (2-core development machine, CPython 3.11).
+    Reference counting still frees memory meanwhile, and cycles wait for the next collection
+    after the block. A collector that was off stays off.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load_batches(
+    game: str | Sequence[str] | None, source: str | os.PathLike[str], fmt: str | None
+) -> list[SourceBatch]:
     specs = _resolve_games(game)
     bundle_dir = _bundle_dir(source)
     if bundle_dir is not None:
@@ -130,6 +158,10 @@ def ingest(
     path = resolve_db_path(db_path)
     connection = connect_write(path)
     try:
+        # With the threshold at zero the commit checkpoints, so the rows go to the database file
+        # once. The default first writes them to the write-ahead log (about 10 MB for the
+        # bundle) and copies them into the file again when the connection closes.
+        connection.execute("SET checkpoint_threshold = '0b'")
         connection.begin()
         try:
             reports = [upsert_batch(connection, batch, now) for batch in batches]
@@ -137,6 +169,7 @@ def ingest(
         except BaseException:
             connection.rollback()
             raise
+        connection.execute("RESET checkpoint_threshold")
     except duckdb.Error as error:
         raise StoreError(
             f"writing to the store {path} failed: {error}. Nothing was written.",

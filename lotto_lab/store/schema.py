@@ -156,7 +156,10 @@ def connect_write(db_path: str | os.PathLike[str] | None) -> duckdb.DuckDBPyConn
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         connection = duckdb.connect(str(path))
+        # One transaction for all the tables: one commit to the file instead of one per table.
+        connection.begin()
         connection.execute(SCHEMA_SQL)
+        connection.commit()
     except duckdb.Error as error:
         raise _open_failed(path, error) from error
     return connection
