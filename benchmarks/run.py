@@ -71,8 +71,8 @@ def bench_features(db_path: Path) -> float:
 def bench_backtest(db_path: Path) -> tuple[float, int]:
     from lotto_lab.backtest.folds import make_folds
     from lotto_lab.backtest.runner import run_backtest
-    from lotto_lab.strategies.registry import make_strategy, non_neural_strategies
     from lotto_lab.store import load_history
+    from lotto_lab.strategies.registry import make_strategy, non_neural_strategies
 
     history = load_history(db_path, "ssq")
     folds = make_folds(len(history), initial_train_size=50, refit_every=1)
@@ -121,8 +121,11 @@ def bench_run_quick(work: Path) -> tuple[float, float, dict[str, str]]:
     )
     start = time.perf_counter()
     process = subprocess.Popen(
-        [str(BIN / "lotto-lab"), "run", "--quick"], env=env, cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [str(BIN / "lotto-lab"), "run", "--quick"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     peak = 0
     stop = threading.Event()
@@ -160,8 +163,11 @@ def main(argv: list[str] | None = None) -> int:
 
         backtest_seconds, n_folds = bench_backtest(db_path)
         rows.append(
-            (f"backtest of all non-neural strategies, refit every draw, SSQ ({n_folds} folds)",
-             f"{backtest_seconds:.3f} s", "≤ 1 s")
+            (
+                f"backtest of all non-neural strategies, refit every draw, SSQ ({n_folds} folds)",
+                f"{backtest_seconds:.3f} s",
+                "≤ 1 s",
+            )
         )
 
         run_seconds, peak_mb, env = bench_run_quick(work)
@@ -171,8 +177,11 @@ def main(argv: list[str] | None = None) -> int:
         predict = _median_command_time([str(BIN / "lotto-lab"), "predict", "--game", "ssq", "--json"], env)
         bare = _median_command_time([sys.executable, "-c", "import torch"], env)
         rows.append(
-            ("`lotto-lab predict --game ssq --json` vs `python -c 'import torch'`",
-             f"{predict:.2f} s vs {bare:.2f} s ({predict / bare:.2f}×)", "≤ 1.3×")
+            (
+                "`lotto-lab predict --game ssq --json` vs `python -c 'import torch'`",
+                f"{predict:.2f} s vs {bare:.2f} s ({predict / bare:.2f}×)",
+                "≤ 1.3×",
+            )
         )
 
     print(f"Machine: {machine_description()}\n")

@@ -21,9 +21,18 @@ log = logging.getLogger(__name__)
 
 # name -> (module, help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "ingest": ("lotto_lab.store.ingest_cli", "load draws into the store (bundled files or your own CSV/JSON)"),
-    "run": ("lotto_lab.pipeline.run_cli", "execute the notebook pipeline with papermill and publish the results"),
-    "predict": ("lotto_lab.pipeline.predict_cli", "next-draw tickets and probabilities from the latest published run"),
+    "ingest": (
+        "lotto_lab.store.ingest_cli",
+        "load draws into the store (bundled files or your own CSV/JSON)",
+    ),
+    "run": (
+        "lotto_lab.pipeline.run_cli",
+        "execute the notebook pipeline with papermill and publish the results",
+    ),
+    "predict": (
+        "lotto_lab.pipeline.predict_cli",
+        "next-draw tickets and probabilities from the latest published run",
+    ),
     "serve": ("lotto_lab.dashboard.serve_cli", "serve the Panel dashboard of the latest published run"),
     "tune": ("lotto_lab.models.tune_cli", "tune the LSTM strategy with an Optuna study"),
     "audit": ("lotto_lab.evaluation.audit_cli", "run the randomness audit on the stored draws"),
@@ -39,9 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"lotto-lab {__version__}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", help="DuckDB store file (default: $LOTTO_LAB_DB or data/lotto.duckdb)")
-    common.add_argument(
-        "--reports", help="reports folder (default: $LOTTO_LAB_REPORTS or reports/)"
-    )
+    common.add_argument("--reports", help="reports folder (default: $LOTTO_LAB_REPORTS or reports/)")
     common.add_argument(
         "--lang", choices=["zh", "en"], help="language of messages (default: $LOTTO_LAB_LANG or zh)"
     )

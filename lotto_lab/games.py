@@ -125,9 +125,7 @@ class GameSpec:
     @property
     def number_columns(self) -> tuple[str, ...]:
         """Column names of the wide draw layout: ``red_1 .. red_6, blue_1`` for SSQ."""
-        return tuple(
-            f"{pool.name}_{position}" for pool in self.pools for position in range(1, pool.pick + 1)
-        )
+        return tuple(f"{pool.name}_{position}" for pool in self.pools for position in range(1, pool.pick + 1))
 
     # -- issues ------------------------------------------------------------------------------
 
@@ -343,7 +341,10 @@ DLT = GameSpec(
             last_issue=2018999,
             tiers=_DLT_2014,
             verified=True,
-            source="cnceo/166cai play_dlt help page; azenusgogo/S-lottery-neo dlt-award; yjyszzr/base LottoCommon v1",
+            source=(
+                "cnceo/166cai play_dlt help page; azenusgogo/S-lottery-neo dlt-award; "
+                "yjyszzr/base LottoCommon v1"
+            ),
             note=(
                 "The tier table is sourced, but the issues where it started and ended are not: "
                 "the first issues of 2014 and 2019 are assumed."
@@ -355,7 +356,9 @@ DLT = GameSpec(
             last_issue=2026013,
             tiers=_DLT_2019,
             verified=True,
-            source="PRIZE_LEVELS tables of public calculators citing lottery.gov.cn; yjyszzr/base LottoCommon v2",
+            source=(
+                "PRIZE_LEVELS tables of public calculators citing lottery.gov.cn; yjyszzr/base LottoCommon v2"
+            ),
             note="The issue where this table started is not sourced: the first issue of 2019 is assumed.",
         ),
         PrizeRule(
@@ -368,7 +371,10 @@ DLT = GameSpec(
                 "third-party summary LOTTERY_RULES_2026.md; tier 3 and its 5,000 yuan confirmed by "
                 "wenjinliuu/lottery-data-repo DATA_SCHEMA.md"
             ),
-            note="Sales for 26014 opened 2026-01-31; higher fixed prizes apply when the pool is 800 million or more.",
+            note=(
+                "Sales for 26014 opened 2026-01-31. Higher fixed prizes apply when the pool is "
+                "800 million or more."
+            ),
         ),
     ),
 )
@@ -382,7 +388,5 @@ def get_game(name: str | GameSpec) -> GameSpec:
         return name
     key = str(name).strip().lower()
     if key not in GAMES:
-        raise UnknownGameError(
-            f"unknown game {name!r}: choose one of {', '.join(sorted(GAMES))}"
-        )
+        raise UnknownGameError(f"unknown game {name!r}: choose one of {', '.join(sorted(GAMES))}")
     return GAMES[key]

@@ -98,9 +98,7 @@ class DrawHistory:
         }
         for pool in self.game.pools:
             for position in range(pool.pick):
-                columns[f"{pool.name}_{position + 1}"] = self.numbers[pool.name][:, position].astype(
-                    np.int64
-                )
+                columns[f"{pool.name}_{position + 1}"] = self.numbers[pool.name][:, position].astype(np.int64)
         return pd.DataFrame(columns)
 
     @classmethod

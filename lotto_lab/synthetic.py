@@ -139,7 +139,9 @@ def _signals_by_pool(spec: GameSpec, signals: tuple[Signal, ...]) -> dict[str, S
     return by_pool
 
 
-def _forced_number(signal: Signal | None, previous: np.ndarray | None, rng: np.random.Generator) -> int | None:
+def _forced_number(
+    signal: Signal | None, previous: np.ndarray | None, rng: np.random.Generator
+) -> int | None:
     if signal is None:
         return None
     if isinstance(signal, FollowNumber) and (previous is None or signal.leader not in previous):

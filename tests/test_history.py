@@ -16,8 +16,17 @@ def test_frame_round_trip():
     again = DrawHistory.from_frame("dlt", frame.sample(frac=1, random_state=1))
     assert np.array_equal(again.issues, history.issues)
     assert np.array_equal(again.numbers["front"], history.numbers["front"])
-    assert list(frame.columns) == ["issue", "draw_date", "front_1", "front_2", "front_3", "front_4",
-                                   "front_5", "back_1", "back_2"]
+    assert list(frame.columns) == [
+        "issue",
+        "draw_date",
+        "front_1",
+        "front_2",
+        "front_3",
+        "front_4",
+        "front_5",
+        "back_1",
+        "back_2",
+    ]
 
 
 def test_indicators_match_numbers():

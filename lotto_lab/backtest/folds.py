@@ -131,6 +131,4 @@ def _validate(
     first = max(initial_train_size, first_target or 0)
     last = last_target if last_target is not None else n_draws - 1
     if first > last:
-        raise ConfigError(
-            f"no draw left to score: the first target ({first}) lies after the last ({last})"
-        )
+        raise ConfigError(f"no draw left to score: the first target ({first}) lies after the last ({last})")

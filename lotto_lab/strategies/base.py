@@ -97,9 +97,7 @@ def check_probabilities(
             raise ValueError(f"probabilities have no entry for pool {pool.name!r}")
         p = np.asarray(probabilities[pool.name], dtype=np.float64)
         if p.shape[-1] != pool.size:
-            raise ValueError(
-                f"probabilities[{pool.name!r}] has {p.shape[-1]} numbers, expected {pool.size}"
-            )
+            raise ValueError(f"probabilities[{pool.name!r}] has {p.shape[-1]} numbers, expected {pool.size}")
         if np.any(~np.isfinite(p)) or np.any(p <= 0) or np.any(p >= 1):
             raise ValueError(f"probabilities[{pool.name!r}] must lie strictly between 0 and 1")
         sums = p.sum(axis=-1)
