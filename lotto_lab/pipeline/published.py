@@ -101,8 +101,10 @@ def load_predictions(reports_dir: str | os.PathLike[str] | None, game: GameSpec 
     path = latest_game_dir(reports_dir, spec) / PREDICTIONS_FILE
     if not path.is_file():
         raise NoPublishedRunError(
-            f"no published {spec.name.upper()} predictions: {path} does not exist; run `lotto-lab run` first",
-            zh=f"还没有已发布的{spec.title_zh}预测: 找不到 {path}; 请先运行 `lotto-lab run`",
+            f"no published {spec.name.upper()} predictions: {path} does not exist; run "
+            f"`lotto-lab run --game {spec.name}` (or `--game all`) first",
+            zh=f"还没有已发布的{spec.title_zh}预测: 找不到 {path}; 请先运行 "
+            f"`lotto-lab run --game {spec.name}` (或 `--game all`)",
         )
     return read_predictions(path, spec)
 

@@ -160,9 +160,12 @@ def test_no_published_run(tmp_path):
         run(tmp_path / "empty", "--game", "ssq")
     path = tmp_path / "empty" / "latest" / "ssq" / "predictions.json"
     assert str(caught.value) == (
-        f"no published SSQ predictions: {path} does not exist; run `lotto-lab run` first"
+        f"no published SSQ predictions: {path} does not exist; "
+        "run `lotto-lab run --game ssq` (or `--game all`) first"
     )
-    assert caught.value.zh == f"还没有已发布的双色球预测: 找不到 {path}; 请先运行 `lotto-lab run`"
+    assert caught.value.zh == (
+        f"还没有已发布的双色球预测: 找不到 {path}; 请先运行 `lotto-lab run --game ssq` (或 `--game all`)"
+    )
     assert caught.value.exit_code == 1
 
 
@@ -239,7 +242,7 @@ def test_lotto_lab_predict_subprocess(reports):
         cwd=ROOT,
     )
     assert missing.returncode == 1
-    assert missing.stderr.strip().endswith("does not exist; run `lotto-lab run` first")
+    assert missing.stderr.strip().endswith("(or `--game all`) first")
 
     bad_count = subprocess.run(
         [
