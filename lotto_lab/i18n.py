@@ -27,6 +27,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "run {run_id} finished and was published to {latest}",
     },
     "serve.url": {"zh": "仪表盘地址: {url}", "en": "dashboard at {url}"},
+    "dash.lstm_figure.optimization_history": {
+        "zh": "调参优化历史 (各次试验的验证提升)",
+        "en": "Optimisation history (validation lift of each trial)",
+    },
+    "dash.lstm_figure.param_importances": {
+        "zh": "超参数重要性 (试验次数少时估计不可靠)",
+        "en": "Hyperparameter importances (unreliable when few trials ran)",
+    },
     "predict.header": {
         "zh": "{title} 第 {target_issue} 期预测 "
         "(数据截至第 {data_through} 期; 策略 {strategy}; 运行 {run_id})",

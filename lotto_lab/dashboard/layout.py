@@ -19,7 +19,7 @@ from lotto_lab.dashboard import data
 from lotto_lab.dashboard.figures import figure_from_json, probability_figure
 from lotto_lab.errors import LottoLabError
 from lotto_lab.games import get_game
-from lotto_lab.i18n import get_language, text
+from lotto_lab.i18n import MESSAGES, get_language, text
 from lotto_lab.pipeline.published import Predictions
 
 __all__ = ["MAX_TICKETS", "build_dashboard", "create_app", "session_language"]
@@ -278,7 +278,8 @@ def _lstm_panes(run: data.PublishedRun, game: str, language: str) -> list:
         header = f"| {text('dash.col.field', language)} | {text('dash.col.value', language)} |\n|---|---|\n"
         panes.append(pn.pane.Markdown(header + rows, css_classes=["lotto-lstm-summary"]))
     for name, figure in figures:
-        panes.append(pn.pane.Markdown(f"#### {name}"))
+        key = f"dash.lstm_figure.{name}"
+        panes.append(pn.pane.Markdown(f"#### {text(key, language) if key in MESSAGES else name}"))
         panes.append(pn.pane.Plotly(figure_from_json(figure), sizing_mode="stretch_width"))
     return panes
 

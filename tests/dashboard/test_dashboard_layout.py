@@ -56,6 +56,13 @@ def test_game_tab_sections_in_chinese(published_reports):
     assert "Hansen SPA 检验" in texts
 
 
+def test_lstm_figure_headings_translated(published_reports):
+    for language in ("zh", "en"):
+        texts = "\n".join(markdown_texts(build_dashboard(published_reports, language)))
+        assert text("dash.lstm_figure.optimization_history", language) in texts
+        assert "#### optimization_history" not in texts
+
+
 def test_malformed_file_shown_in_place(tmp_path):
     folder = write_published_run(tmp_path / "reports", games=("ssq",))
     (folder / "ssq" / "evaluation.json").write_text("{broken", encoding="utf-8")
