@@ -11,6 +11,7 @@ shows it. :class:`Origin` turns a record's position into that line number and bu
 from __future__ import annotations
 
 import bisect
+import csv
 import hashlib
 import io
 import json
@@ -230,7 +231,8 @@ def load_json(raw: RawInput) -> object:
 def read_csv_table(raw: RawInput) -> tuple[pd.DataFrame, Origin]:
     """Read CSV text into a frame of stripped strings, with the file line of every row.
 
-    Blank rows are dropped. Column names are stripped but otherwise kept as written.
+    Blank rows are dropped. Column names are stripped but otherwise kept as written. A row with
+    more fields than the header raises :class:`DataValidationError` naming that row's line.
     NOTE: line numbers assume no quoted field spans several lines; no supported layout has one.
     """
     try:
@@ -249,13 +251,13 @@ def read_csv_table(raw: RawInput) -> tuple[pd.DataFrame, Origin]:
                 zh=f"{raw.label}：无法按 CSV 读取该文件（{error}）。"
                 "未写入任何数据；请重新导出为逗号分隔的 CSV。",
             ) from error
-        expected, line, seen = fields.groups()
-        origin = Origin(raw=raw)
-        raise origin.line_error(
-            int(line),
-            f"the row has {seen} fields but the header has {expected}",
-            f"该行有 {seen} 个字段，但表头有 {expected} 个",
-        ) from error
+        expected, line, seen = (int(number) for number in fields.groups())
+        header_line, width = _header_fields(raw.text)
+        if expected != width:
+            # The first row had more fields than the header, so pandas took its width as the
+            # table's and failed on a later, still wider row: the first row is the one to name.
+            line, seen, expected = header_line + 1, expected, width
+        raise _too_many_fields(raw, line, seen, expected) from error
     except pd.errors.EmptyDataError as error:
         raise DataValidationError(
             f"{raw.label}, line 1: the file has no header and no draws. Nothing was stored; choose a "
@@ -264,6 +266,12 @@ def read_csv_table(raw: RawInput) -> tuple[pd.DataFrame, Origin]:
             "CSV 或 JSON 文件（见 docs/data-formats.md）。",
         ) from error
 
+    if not isinstance(table.index, pd.RangeIndex):
+        # pandas reads the surplus fields of a first row wider than the header as an index.
+        header_line, _ = _header_fields(raw.text)
+        width = len(table.columns)
+        raise _too_many_fields(raw, header_line + 1, width + table.index.nlevels, width)
+
     table.columns = [str(name).strip().lstrip("\ufeff") for name in table.columns]
     for column in table.columns:
         table[column] = table[column].str.strip()
@@ -271,3 +279,20 @@ def read_csv_table(raw: RawInput) -> tuple[pd.DataFrame, Origin]:
     filled = (table != "").any(axis=1).to_numpy()
     table = table.loc[filled].reset_index(drop=True)
     return table, Origin(raw=raw, lines=lines[filled])
+
+
+def _header_fields(text: str) -> tuple[int, int]:
+    """Return the line of the CSV header (the first line that is not blank) and its field count."""
+    for line, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if row:
+            return line, len(row)
+    return 1, 0
+
+
+def _too_many_fields(raw: RawInput, line: int, seen: int, expected: int) -> DataValidationError:
+    """Return the error for a CSV row with more fields than the header."""
+    return Origin(raw=raw).line_error(
+        line,
+        f"the row has {seen} fields but the header has {expected}",
+        f"该行有 {seen} 个字段，但表头有 {expected} 个",
+    )

@@ -8,6 +8,7 @@ is stored and raises one :class:`~lotto_lab.errors.DataValidationError` naming t
 
 from __future__ import annotations
 
+import calendar
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -19,6 +20,7 @@ from lotto_lab.games import GameSpec, Pool
 from lotto_lab.sources.inputs import Origin
 from lotto_lab.sources.values import (
     as_text,
+    date_parts,
     first_true,
     parse_amounts,
     parse_counts,
@@ -32,6 +34,22 @@ __all__ = ["build_draws", "build_money", "build_prizes", "expand_balls", "tier_n
 log = logging.getLogger(__name__)
 
 _MAX_GAPS_LISTED = 5
+
+# Spelled out rather than taken from calendar.month_name, which follows the process locale.
+_MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def expand_balls(values: pd.Series, pool: Pool) -> pd.DataFrame:
@@ -211,10 +229,18 @@ def _check_dates(table: pd.DataFrame, spec: GameSpec, issues: pd.Series, origin:
     bad = first_true(invalid)
     if bad is not None:
         value = as_text(table["draw_date"]).iloc[bad]
+        parts = date_parts(value)
+        if parts is None:
+            raise origin.row_error(
+                bad,
+                f"draw date {value!r} is not a valid date: write it as YYYY-MM-DD, for example 2026-08-20",
+                f"开奖日期 {value!r} 不是有效日期：请写成 YYYY-MM-DD，例如 2026-08-20",
+            )
+        rule_en, rule_zh = _calendar_rule(*parts)
         raise origin.row_error(
             bad,
-            f"draw date {value!r} is not a valid date: write it as YYYY-MM-DD, for example 2026-08-20",
-            f"开奖日期 {value!r} 不是有效日期：请写成 YYYY-MM-DD，例如 2026-08-20",
+            f"draw date {value!r} is not a calendar date: {rule_en}",
+            f"开奖日期 {value!r} 不是日历上的日期：{rule_zh}",
         )
     issue_years = (issues // 1000).to_numpy(dtype=np.int64)
     date_years = dates.dt.year.to_numpy(dtype=np.int64)
@@ -230,6 +256,19 @@ def _check_dates(table: pd.DataFrame, spec: GameSpec, issues: pd.Series, origin:
             "期号以开奖年份开头",
         )
     return dates
+
+
+def _calendar_rule(year: int, month: int, day: int) -> tuple[str, str]:
+    """Return the calendar rule, in English and Chinese, that a written date breaks."""
+    if not 1 <= month <= 12:
+        return f"there is no month {month}; months run from 1 to 12", f"没有 {month} 月，月份是 1 到 12"
+    if day == 0:
+        return "days of the month start at 1", "每月从 1 日开始"
+    days = calendar.monthrange(year, month)[1]
+    if day > days:
+        return f"{_MONTHS_EN[month - 1]} {year} has {days} days", f"{year} 年 {month} 月只有 {days} 天"
+    # A valid year, month and day that pandas still rejected; no accepted form reaches this so far.
+    return "check the day and month", "请检查月和日"
 
 
 def _drop_repeated_rows(

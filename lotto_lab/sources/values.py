@@ -7,6 +7,7 @@ first bad row. Missing-value markers (empty, ``--``, ``---``) parse to NA and ar
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -14,6 +15,7 @@ import pandas as pd
 
 __all__ = [
     "as_text",
+    "date_parts",
     "first_true",
     "missing_mask",
     "parse_amounts",
@@ -188,6 +190,21 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     )
     dates = pd.to_datetime(plain, format="%Y-%m-%d", errors="coerce")
     return dates, dates.isna()
+
+
+def date_parts(value: str) -> tuple[int, int, int] | None:
+    """Return the year, month and day written in ``value``, or None when it is in no accepted form.
+
+    The numbers are returned as written, so ``"2026-02-30"`` gives ``(2026, 2, 30)``. A caller can
+    then distinguish a date the calendar lacks from a value that is not written as a date at all.
+    """
+    text = value.strip()
+    if re.fullmatch(_DATE, text) is None:
+        return None
+    if re.fullmatch(r"[0-9]{8}", text):
+        return int(text[:4]), int(text[4:6]), int(text[6:8])
+    year, month, day = re.match(r"([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})", text).groups()
+    return int(year), int(month), int(day)
 
 
 def first_true(mask: pd.Series | np.ndarray) -> int | None:

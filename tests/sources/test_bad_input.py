@@ -77,9 +77,35 @@ CASES = [
     (
         "impossible_date.csv",
         f"{HEADER}\n2026001,2026-02-30,1,2,3,4,5,6,7\n".encode(),
-        f", line 2: draw date '2026-02-30' is not a valid date: write it as YYYY-MM-DD, for example "
-        f"2026-08-20. {ROW_EN}",
-        f" 第 2 行：开奖日期 '2026-02-30' 不是有效日期：请写成 YYYY-MM-DD，例如 2026-08-20。{ROW_ZH}",
+        f", line 2: draw date '2026-02-30' is not a calendar date: February 2026 has 28 days. {ROW_EN}",
+        f" 第 2 行：开奖日期 '2026-02-30' 不是日历上的日期：2026 年 2 月只有 28 天。{ROW_ZH}",
+    ),
+    (
+        "leap_year_date.csv",
+        f"{HEADER}\n2028001,2028/2/30,1,2,3,4,5,6,7\n".encode(),
+        f", line 2: draw date '2028/2/30' is not a calendar date: February 2028 has 29 days. {ROW_EN}",
+        f" 第 2 行：开奖日期 '2028/2/30' 不是日历上的日期：2028 年 2 月只有 29 天。{ROW_ZH}",
+    ),
+    (
+        "month_13.csv",
+        f"{HEADER}\n{GOOD}\n2026002,2026年13月4日,1,2,3,4,5,6,7\n".encode(),
+        f", line 3: draw date '2026年13月4日' is not a calendar date: there is no month 13; months run "
+        f"from 1 to 12. {ROW_EN}",
+        f" 第 3 行：开奖日期 '2026年13月4日' 不是日历上的日期：没有 13 月，月份是 1 到 12。{ROW_ZH}",
+    ),
+    (
+        "day_zero.csv",
+        f"{HEADER}\n2026001,20260100,1,2,3,4,5,6,7\n".encode(),
+        f", line 2: draw date '20260100' is not a calendar date: days of the month start at 1. {ROW_EN}",
+        f" 第 2 行：开奖日期 '20260100' 不是日历上的日期：每月从 1 日开始。{ROW_ZH}",
+    ),
+    (
+        "impossible_date.json",
+        b'[\n  {"issue": "26001", "date": "2026-01-01",\n   "red": ["01", "02", "03", "04", "05", "06"], '
+        b'"blue": ["07"]},\n  {"issue": "26002", "date": "2026-04-31(\xe5\x9b\x9b)",\n'
+        b'   "red": ["01", "02", "03", "04", "05", "06"], "blue": ["07"]}\n]\n',
+        f", line 4: draw date '2026-04-31(四)' is not a calendar date: April 2026 has 30 days. {ROW_EN}",
+        f" 第 4 行：开奖日期 '2026-04-31(四)' 不是日历上的日期：2026 年 4 月只有 30 天。{ROW_ZH}",
     ),
     (
         "unparseable_date.csv",
@@ -175,6 +201,30 @@ CASES = [
     (
         "extra_field.csv",
         f"{HEADER}\n{GOOD}\n2026002,2026-01-04,1,2,3,4,5,6,7,8\n".encode(),
+        f", line 3: the row has 10 fields but the header has 9. {ROW_EN}",
+        f" 第 3 行：该行有 10 个字段，但表头有 9 个。{ROW_ZH}",
+    ),
+    (
+        "extra_field_first_row.csv",
+        f"{HEADER}\n2026001,2026-01-01,1,2,3,4,5,6,7,8\n".encode(),
+        f", line 2: the row has 10 fields but the header has 9. {ROW_EN}",
+        f" 第 2 行：该行有 10 个字段，但表头有 9 个。{ROW_ZH}",
+    ),
+    (
+        "two_extra_fields_first_row.csv",
+        f"{HEADER}\n2026001,2026-01-01,1,2,3,4,5,6,7,8,9\n{GOOD}\n".encode(),
+        f", line 2: the row has 11 fields but the header has 9. {ROW_EN}",
+        f" 第 2 行：该行有 11 个字段，但表头有 9 个。{ROW_ZH}",
+    ),
+    (
+        "extra_fields_first_and_later_row.csv",
+        f"{HEADER}\n2026001,2026-01-01,1,2,3,4,5,6,7,8\n2026002,2026-01-04,1,2,3,4,5,6,7,8,9\n".encode(),
+        f", line 2: the row has 10 fields but the header has 9. {ROW_EN}",
+        f" 第 2 行：该行有 10 个字段，但表头有 9 个。{ROW_ZH}",
+    ),
+    (
+        "extra_field_after_blank_line.csv",
+        f"{HEADER}\n\n2026001,2026-01-01,1,2,3,4,5,6,7,8\n".encode(),
         f", line 3: the row has 10 fields but the header has 9. {ROW_EN}",
         f" 第 3 行：该行有 10 个字段，但表头有 9 个。{ROW_ZH}",
     ),

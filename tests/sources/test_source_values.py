@@ -9,6 +9,7 @@ import pytest
 from lotto_lab.errors import InvalidIssueError
 from lotto_lab.games import get_game
 from lotto_lab.sources.values import (
+    date_parts,
     parse_amounts,
     parse_counts,
     parse_dates,
@@ -103,6 +104,24 @@ def test_date_invalid(raw) -> None:
     dates, invalid = parse_dates(pd.Series([raw], dtype=object))
     assert invalid.iloc[0]
     assert pd.isna(dates.iloc[0])
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2026-02-30", (2026, 2, 30)),
+        ("2026/13/1", (2026, 13, 1)),
+        ("2026年4月31日", (2026, 4, 31)),
+        ("2026-04-31(四)", (2026, 4, 31)),
+        ("2026.02.29 21:15:00", (2026, 2, 29)),
+        ("20260100", (2026, 1, 0)),
+        ("yesterday", None),
+        ("26-08-20", None),
+        ("", None),
+    ],
+)
+def test_date_parts_as_written(raw, expected) -> None:
+    assert date_parts(raw) == expected
 
 
 def test_whole_numbers_blank_not_invalid() -> None:

@@ -7,11 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from lotto_lab.cli import main
 from lotto_lab.sources import FORMATS
 from lotto_lab.store.ingest_cli import FORMAT_CHOICES
+from lotto_lab.store.schema import TABLES
 
 
 def _copy(database: Path, folder: Path) -> Path:
@@ -116,3 +118,54 @@ def test_installed_command(tmp_path: Path) -> None:
     )
     assert completed.stderr == ""
     assert database.is_file()
+
+
+SSQ_HEADER = "issue,draw_date,red_1,red_2,red_3,red_4,red_5,red_6,blue_1"
+ROW_EN = "Nothing was stored; correct the row and run lotto-lab ingest again."
+ROW_ZH = "未写入任何数据；请修正该行后重新运行 lotto-lab ingest。"
+
+# file text, then the English and Chinese error after the path
+BAD_FILES = [
+    (
+        f"{SSQ_HEADER}\n2030001,2030-01-01,4,6,14,21,22,33,16,9\n",
+        f", line 2: the row has 10 fields but the header has 9. {ROW_EN}",
+        f" 第 2 行：该行有 10 个字段，但表头有 9 个。{ROW_ZH}",
+    ),
+    (
+        f"{SSQ_HEADER}\n2030001,2030-01-01,4,6,14,21,22,33,16,9,1\n2030002,2030-01-03,1,2,3,4,5,6,7\n",
+        f", line 2: the row has 11 fields but the header has 9. {ROW_EN}",
+        f" 第 2 行：该行有 11 个字段，但表头有 9 个。{ROW_ZH}",
+    ),
+    (
+        f"{SSQ_HEADER}\n2030001,2030-01-01,4,6,14,21,22,33,16\n2030002,2030-02-30,1,2,3,4,5,6,7\n",
+        f", line 3: draw date '2030-02-30' is not a calendar date: February 2030 has 28 days. {ROW_EN}",
+        f" 第 3 行：开奖日期 '2030-02-30' 不是日历上的日期：2030 年 2 月只有 28 天。{ROW_ZH}",
+    ),
+]
+
+
+def _row_counts(database: Path) -> dict[str, int]:
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        return {table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in TABLES}
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(("text", "english", "chinese"), BAD_FILES, ids=["extra1", "extra2", "date"])
+def test_bad_row_stores_nothing(tmp_path: Path, capsys, text: str, english: str, chinese: str) -> None:
+    database = tmp_path / "exp.duckdb"
+    good = tmp_path / "good.csv"
+    good.write_text(f"{SSQ_HEADER}\n2029001,2029-01-02,1,2,3,4,5,6,7\n", encoding="utf-8")
+    assert main(["ingest", "--db", str(database), "--source", str(good), "--lang", "en"]) == 0
+    capsys.readouterr()
+    before = _row_counts(database)
+    assert before["draws"] == 1
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(text, encoding="utf-8")
+    assert main(["ingest", "--db", str(database), "--source", str(bad), "--lang", "en"]) == 1
+    assert capsys.readouterr().err == f"error: {bad}{english}\n"
+    assert main(["ingest", "--db", str(database), "--source", str(bad), "--lang", "zh"]) == 1
+    assert capsys.readouterr().err == f"错误: {bad}{chinese}\n"
+    assert _row_counts(database) == before
