@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -289,6 +290,26 @@ def accuracy_table(game: str, window: Mapping[str, Any], language: str) -> pd.Da
     return pd.DataFrame(rows, columns=_accuracy_columns(language, with_detail=False))
 
 
+_CHINESE_ORDINALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def tier_label(detail: str, language: str) -> str:
+    """Return a tier detail (``"ssq-2003 六等奖"``) in ``language``.
+
+    English keeps the Chinese name beside its translation: ``"ssq-2003 tier 6 (六等奖)"``.
+    """
+    if language != "en":
+        return detail
+
+    def translate(match: re.Match[str]) -> str:
+        name = match.group(0)
+        if name == "福运奖":
+            return "Fuyun prize (福运奖)"
+        return f"tier {_CHINESE_ORDINALS[name[0]]} ({name})"
+
+    return re.sub(r"[一二三四五六七八九]等奖|福运奖", translate, detail)
+
+
 def tier_table(window: Mapping[str, Any], language: str) -> pd.DataFrame:
     """Return the prize-tier rates of one evaluation window against their exact odds.
 
@@ -300,7 +321,7 @@ def tier_table(window: Mapping[str, Any], language: str) -> pd.DataFrame:
         rows.append(
             {
                 text("dash.col.strategy", language): row.get("strategy"),
-                text("dash.col.detail", language): row.get("detail") or "",
+                text("dash.col.detail", language): tier_label(row.get("detail") or "", language),
                 text("dash.col.value", language): format_number(row.get("value"), 6),
                 text("dash.col.baseline", language): format_number(row.get("baseline"), 6),
                 text("dash.col.interval", language): _interval(row.get("ci_low"), row.get("ci_high"), 6),

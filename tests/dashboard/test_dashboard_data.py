@@ -374,3 +374,9 @@ def test_format_number(value, digits, expected):
 )
 def test_format_p(value, expected):
     assert data.format_p(value) == expected
+
+
+def test_tier_label_in_english():
+    assert data.tier_label("ssq-2003 六等奖", "en") == "ssq-2003 tier 6 (六等奖)"
+    assert data.tier_label("ssq-2026-fuyun 福运奖", "en") == "ssq-2026-fuyun Fuyun prize (福运奖)"
+    assert data.tier_label("ssq-2003 六等奖", "zh") == "ssq-2003 六等奖"
