@@ -10,6 +10,11 @@ simulated fair histories of the same length (a Monte Carlo p-value, ``p_simulate
 test's asymptotic law cannot be trusted for the draws at hand (``p_value`` from the battery is
 NaN), the Monte Carlo p-value takes its place, and the ``method`` column records that.
 
+A row without a p-value names the reason in ``method``. ``not applicable``: the test means
+nothing for the pool, such as pairs in a pool drawing one number. ``needs simulations``: the
+statistic exists, but its asymptotic law cannot be trusted and ``n_simulations`` is 0. ``too few
+draws``: the statistic itself cannot be computed.
+
 ``AuditResult.save`` writes ``audit.json``::
 
     {"game": "ssq",
@@ -34,8 +39,8 @@ import pandas as pd
 
 from lotto_lab.config import DEFAULT_SEED
 from lotto_lab.errors import ConfigError
-from lotto_lab.evaluation.battery import TestOutcome, run_battery
-from lotto_lab.evaluation.reading import format_p
+from lotto_lab.evaluation.battery import TestOutcome, run_battery, test_applies
+from lotto_lab.evaluation.reading import p_phrase
 from lotto_lab.games import GameSpec, Pool
 from lotto_lab.history import DrawHistory
 
@@ -239,7 +244,7 @@ def run_audit(
     for (name, pool_name, label), outcome in observed.items():
         start, stop = next((a, b) for era, a, b in spans if era == label)
         p_sim = simulated.get((name, pool_name, label), math.nan)
-        p_value, method = _choose_p(name, outcome, p_sim)
+        p_value, method = _choose_p(name, outcome, p_sim, spec.pool(pool_name), n_simulations)
         rows.append(
             {
                 "test": name,
@@ -275,7 +280,10 @@ def run_audit(
         "correction": "Benjamini-Hochberg over every test of the battery",
     }
     return AuditResult(
-        game=spec.name, tests=tests, reading=_overall_reading(spec, tests, alpha), settings=settings
+        game=spec.name,
+        tests=tests,
+        reading=_overall_reading(spec, tests, alpha, n_simulations),
+        settings=settings,
     )
 
 
@@ -341,12 +349,22 @@ def _simulated_p_values(
     }
 
 
-def _choose_p(name: str, outcome: TestOutcome, p_simulated: float) -> tuple[float, str]:
+# ``method`` of the rows without a p-value, in the order the readings list them.
+SKIP_REASONS = ("not applicable", "needs simulations", "too few draws")
+
+
+def _choose_p(
+    name: str, outcome: TestOutcome, p_simulated: float, pool: Pool, n_simulations: int
+) -> tuple[float, str]:
     if not math.isnan(outcome.p_value):
         return outcome.p_value, "exact" if name == "repeats" else "asymptotic"
     if not math.isnan(p_simulated):
         return p_simulated, "simulated"
-    return math.nan, "not tested"
+    if not test_applies(name, pool):
+        return math.nan, "not applicable"
+    if n_simulations == 0 and not math.isnan(outcome.extremeness):
+        return math.nan, "needs simulations"
+    return math.nan, "too few draws"
 
 
 def _era_text(label: str) -> tuple[str, str]:
@@ -362,13 +380,26 @@ def _test_reading(spec: GameSpec, row: Any, alpha: float) -> tuple[str, str]:
     head_zh = f"{pool.label_zh}，{era_zh}：{what_zh}"
     head_en = f"{pool.label_en}, {era_en}: {what_en}"
     if math.isnan(row.p_value):
+        if row.method == "not applicable":
+            return (
+                f"{head_zh}不适用于该号码区（{pool.size} 个号码中每期开出 {pool.pick} 个），未检验。",
+                f"{head_en} does not apply to this pool ({pool.pick} of {pool.size} numbers drawn) "
+                "and was not tested.",
+            )
+        if row.method == "needs simulations":
+            return (
+                f"{head_zh}未检验：该期数下检验的渐近分布不可靠，需要蒙特卡洛 p 值"
+                "（设置 n_simulations，命令行用 --simulations）。",
+                f"{head_en} was not tested: its asymptotic law cannot be trusted for these draws, "
+                "so it needs a Monte Carlo p-value (set n_simulations, or --simulations on the "
+                "command line).",
+            )
         return (
-            f"{head_zh}未检验：期数太少，检验的零分布不可靠（可设置 n_simulations 用模拟代替）。",
-            f"{head_en} was not tested: too few draws for the test's null law "
-            "(set n_simulations to use simulation instead).",
+            f"{head_zh}未检验：期数太少，无法计算该检验。",
+            f"{head_en} was not tested: too few draws to compute it.",
         )
-    p_text = f"p = {format_p(row.p_value)}，BH 校正后 {format_p(row.p_bh)}"
-    p_text_en = f"p = {format_p(row.p_value)}, BH-adjusted {format_p(row.p_bh)}"
+    p_text = f"{p_phrase(row.p_value)}，BH 校正后 {p_phrase(row.p_bh)}"
+    p_text_en = f"{p_phrase(row.p_value)}, BH-adjusted {p_phrase(row.p_bh)}"
     if row.significant:
         return (
             f"{head_zh}经 BH 校正后在 {alpha:.0%} 水平上偏离公平随机抽取（{p_text}）。",
@@ -381,15 +412,53 @@ def _test_reading(spec: GameSpec, row: Any, alpha: float) -> tuple[str, str]:
     )
 
 
-def _overall_reading(spec: GameSpec, tests: pd.DataFrame, alpha: float) -> dict[str, str]:
+def _skipped_text(tests: pd.DataFrame, n_simulations: int) -> tuple[str, str]:
+    """Say how many rows were not tested and why, and which simulation setting the counts depend on."""
+    reasons = tests.loc[tests["p_value"].isna(), "method"].value_counts()
+    simulated = int((tests["method"] == "simulated").sum())
+    parts_zh, parts_en = [], []
+    words = {
+        "not applicable": ("不适用于该号码区", "do not apply to their pool"),
+        "needs simulations": (
+            "需要蒙特卡洛 p 值（--simulations）",
+            "need a Monte Carlo p-value (--simulations)",
+        ),
+        "too few draws": ("期数太少", "have too few draws"),
+    }
+    for reason in SKIP_REASONS:
+        count = int(reasons.get(reason, 0))
+        if count:
+            parts_zh.append(f"{count} 项{words[reason][0]}")
+            parts_en.append(f"{count} {words[reason][1]}")
+    zh = en = ""
+    if parts_zh:
+        total = int(sum(reasons.get(reason, 0) for reason in SKIP_REASONS))
+        zh = f"另有 {total} 项未检验：{'，'.join(parts_zh)}。"
+        en = f" {total} {'test was' if total == 1 else 'tests were'} not run: {'; '.join(parts_en)}."
+    if n_simulations:
+        zh += (
+            f"本次使用 {n_simulations} 次模拟，{simulated} 项检验采用蒙特卡洛 p 值；"
+            "不同的模拟设置会使已检验与未检验的项数不同。"
+        )
+        en += (
+            f" This run used {n_simulations} simulations, and {simulated} tests use a Monte Carlo "
+            "p-value; another simulation setting gives other counts of tests run and not run."
+        )
+    elif int(reasons.get("needs simulations", 0)):
+        zh += "本次未使用模拟（n_simulations = 0）；设置模拟后这些检验也会进行。"
+        en += " This run used no simulations (n_simulations = 0); with simulations these tests run too."
+    return zh, en
+
+
+def _overall_reading(
+    spec: GameSpec, tests: pd.DataFrame, alpha: float, n_simulations: int = 0
+) -> dict[str, str]:
     tested = tests[tests["p_value"].notna()]
-    skipped = len(tests) - len(tested)
-    skipped_en = f" {skipped} tests had too few draws and were not run." if skipped else ""
-    skipped_zh = f"另有 {skipped} 项因期数太少未检验。" if skipped else ""
+    skipped_zh, skipped_en = _skipped_text(tests, n_simulations)
     if tested.empty:
         return {
-            "zh": f"{spec.title_zh}：期数太少，没有可以进行的检验。",
-            "en": f"{spec.title_en}: too few draws for any test of the audit.",
+            "zh": f"{spec.title_zh}：没有可以进行的检验。{skipped_zh}",
+            "en": f"{spec.title_en}: no test of the audit could be run.{skipped_en}",
         }
     findings = tested[tested["significant"]]
     level = f"{alpha:.0%}"
@@ -399,24 +468,24 @@ def _overall_reading(spec: GameSpec, tests: pd.DataFrame, alpha: float) -> dict[
         return {
             "zh": (
                 f"{spec.title_zh}：随机性审计的 {len(tested)} 项检验经 Benjamini-Hochberg 校正后，"
-                f"在 {level} 水平上均未发现偏离公平随机抽取（最小 p = {format_p(smallest['p_value'])}，"
+                f"在 {level} 水平上均未发现偏离公平随机抽取（最小 {p_phrase(smallest['p_value'])}，"
                 f"{spec.pool(smallest['pool']).label_zh} {smallest['test']}，{era_zh}）。"
                 f"这正是公平抽取所预期的结果；它不能证明不存在任何规律，但这些常见规律都没有出现。{skipped_zh}"
             ),
             "en": (
                 f"{spec.title_en}: none of the {len(tested)} tests of the randomness audit departs from "
-                f"fair drawing at the {level} level after Benjamini-Hochberg correction (smallest p = "
-                f"{format_p(smallest['p_value'])}, {smallest['test']} on {smallest['pool']}, {era_en}). "
+                f"fair drawing at the {level} level after Benjamini-Hochberg correction (smallest "
+                f"{p_phrase(smallest['p_value'])}, {smallest['test']} on {smallest['pool']}, {era_en}). "
                 "This is what fair drawing predicts; it cannot prove that no pattern exists, but none of "
                 f"these common ones shows.{skipped_en}"
             ),
         }
     listed_en = "; ".join(
-        f"{row.test} on {row.pool} ({_era_text(row.era)[1]}, p = {format_p(row.p_value)})"
+        f"{row.test} on {row.pool} ({_era_text(row.era)[1]}, {p_phrase(row.p_value)})"
         for row in findings.itertuples(index=False)
     )
     listed_zh = "；".join(
-        f"{spec.pool(row.pool).label_zh} {row.test}（{_era_text(row.era)[0]}，p = {format_p(row.p_value)}）"
+        f"{spec.pool(row.pool).label_zh} {row.test}（{_era_text(row.era)[0]}，{p_phrase(row.p_value)}）"
         for row in findings.itertuples(index=False)
     )
     return {

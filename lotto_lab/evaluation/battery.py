@@ -21,7 +21,7 @@ from scipy import stats
 from lotto_lab.evaluation.baselines import convolution_power, hit_distribution, subset_sum_distribution
 from lotto_lab.games import Pool
 
-__all__ = ["TEST_NAMES", "TestOutcome", "run_battery"]
+__all__ = ["TEST_NAMES", "TestOutcome", "run_battery", "test_applies"]
 
 # Smallest expected count per cell of a chi-square test: the usual rule for its chi-square law.
 MIN_EXPECTED = 5.0
@@ -128,7 +128,7 @@ def pair_test(x: np.ndarray, pool: Pool) -> TestOutcome:
     ``|pure part|^2 / (T lambda)`` is asymptotically ``chi2(N (N - 3) / 2)``.
     """
     n_draws, size, pick = x.shape[0], pool.size, pool.pick
-    if pick < 2 or size < 4:
+    if not test_applies("pairs", pool):
         return _SKIPPED
     p2 = pick * (pick - 1) / (size * (size - 1))
     p3 = p2 * (pick - 2) / (size - 2)
@@ -331,6 +331,16 @@ def runs_test(x: np.ndarray, pool: Pool) -> TestOutcome:
 
 # Test names in the order the audit reports them.
 TEST_NAMES = ("frequency", "gaps", "pairs", "repeats", "sum", "serial", "runs")
+
+
+def test_applies(name: str, pool: Pool) -> bool:
+    """Whether test ``name`` means anything for ``pool`` however many draws there are.
+
+    Only the pair test has a condition: it needs at least 2 numbers per draw and 4 in the pool.
+    """
+    if name == "pairs":
+        return pool.pick >= 2 and pool.size >= 4
+    return True
 
 
 def run_battery(x: np.ndarray, pool: Pool, *, max_lag: int = 5) -> dict[str, TestOutcome]:

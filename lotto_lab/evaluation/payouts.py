@@ -10,6 +10,11 @@ both come from :func:`draw_payouts`:
   they count as 0 for the strategy and for chance alike, except that a strategy's floating win
   keeps the amount the backtest table gives it, if any.
 
+The return on stake is tested on the fixed tiers alone (``realized_fixed`` against
+``expected_fixed``): a floating tier's win is so rare that a history of a few thousand draws
+almost never holds one, so a sample mean that includes them falls short of the expectation that
+includes them even for a random ticket. The expectation with the floating tiers is still given.
+
 Every assumption that was needed is returned as a bilingual note.
 """
 
@@ -30,11 +35,16 @@ __all__ = ["DrawPayouts", "draw_payouts"]
 @dataclass(frozen=True, eq=False)
 class DrawPayouts:
     """Payouts in yuan per basic bet: ``realized`` ``(n_strategies, n_draws)`` for the scored
-    tickets, ``expected`` ``(n_draws,)`` for a random ticket, and ``notes`` ({"zh", "en"} each)."""
+    tickets, ``expected`` ``(n_draws,)`` for a random ticket, and ``notes`` ({"zh", "en"} each).
+
+    ``realized_fixed`` and ``expected_fixed`` are the same from the fixed tiers alone.
+    """
 
     realized: np.ndarray
     expected: np.ndarray
     notes: tuple[dict[str, str], ...]
+    realized_fixed: np.ndarray | None = None
+    expected_fixed: np.ndarray | None = None
 
 
 def draw_payouts(
@@ -68,6 +78,8 @@ def draw_payouts(
     n_draws = len(target_issues)
     realized = np.zeros(tiers.shape)
     expected = np.zeros(n_draws)
+    realized_fixed = np.zeros(tiers.shape)
+    expected_fixed = np.zeros(n_draws)
     counts = {"floating_known": 0, "floating_draws": 0, "unpaid_wins": 0, "high": 0, "pool_unknown": 0}
     threshold_seen: int | None = None
     rules: dict[str, tuple[PrizeRule, dict[int, float]]] = {}
@@ -105,6 +117,10 @@ def draw_payouts(
         counts["floating_draws"] += 1
         counts["floating_known"] += int(floating_known)
         expected[j] = sum(probabilities[t] * (prize or 0.0) for t, prize in prize_of.items())
+        floating_tiers = {tier.tier for tier in rule.tiers if tier.floating}
+        expected_fixed[j] = sum(
+            probabilities[t] * prize for t, prize in prize_of.items() if t not in floating_tiers
+        )
 
         for s in range(tiers.shape[0]):
             won = int(tiers[s, j])
@@ -119,9 +135,17 @@ def draw_payouts(
                     counts["unpaid_wins"] += 1
                     prize = 0.0
             realized[s, j] = prize
+            if won not in floating_tiers:
+                realized_fixed[s, j] = prize
 
     notes = _notes(spec, prizes is not None, money is not None, counts, threshold_seen, n_draws)
-    return DrawPayouts(realized=realized, expected=expected, notes=notes)
+    return DrawPayouts(
+        realized=realized,
+        expected=expected,
+        notes=notes,
+        realized_fixed=realized_fixed,
+        expected_fixed=expected_fixed,
+    )
 
 
 def _amount_lookup(prizes: pd.DataFrame | None, spec: GameSpec) -> dict[tuple[int, str], float]:

@@ -21,8 +21,10 @@ Metrics (``pool`` is ``all`` for whole-ticket metrics):
 ``win_rate``
     Share of draws with any prize against the exact chance under the rule of each draw.
 ``return_on_stake``
-    Payout per yuan staked against a random ticket paid the same way (see
+    Payout per yuan staked from the fixed tiers against a random ticket paid the same way (see
     :mod:`lotto_lab.evaluation.payouts`); block-bootstrap interval, HAC t-test of the difference.
+    The floating tiers' wins are too rare to sample, so the return and the expectation with every
+    tier are only quoted in ``detail``.
 
 Holm's correction runs over every strategy tested on the same metric, pool and detail, plus the
 tuning trials (``n_trials``).
@@ -53,7 +55,7 @@ from lotto_lab.evaluation.bootstrap import (
     percentile_interval,
 )
 from lotto_lab.evaluation.calibration import CALIBRATION_COLUMNS, reliability_table
-from lotto_lab.evaluation.payouts import draw_payouts
+from lotto_lab.evaluation.payouts import DrawPayouts, draw_payouts
 from lotto_lab.evaluation.reading import evaluation_reading
 from lotto_lab.evaluation.significance import Significance, hac_mean_test, holm_adjust, lift_significance
 from lotto_lab.games import GameSpec, get_game
@@ -269,7 +271,7 @@ def evaluate(
     payouts = draw_payouts(
         spec, scores.target_issues, scores.cutoff_issues, scores.tiers, scores.payouts, prizes, money
     )
-    rows += _return_rows(spec, scores, counts, payouts.realized, payouts.expected)
+    rows += _return_rows(spec, scores, counts, payouts)
     table = _holm_by_family(pd.DataFrame(rows, columns=TABLE_COLUMNS), n_trials)
 
     compared = [name for name in scores.strategies if name != baseline_strategy]
@@ -302,7 +304,7 @@ def evaluate(
             "table together; each family plus n_trials"
         ),
     }
-    reading = evaluation_reading(spec, table, significance, alpha)
+    reading = evaluation_reading(spec, table, significance, alpha, baseline_strategy=baseline_strategy)
     return Evaluation(
         game=spec.name,
         table=table,
@@ -310,7 +312,7 @@ def evaluate(
         reading=reading,
         calibration=calibration,
         settings=settings,
-        notes=payouts.notes,
+        notes=(*payouts.notes, _return_note(spec, payouts)),
     )
 
 
@@ -572,17 +574,21 @@ def _clopper_pearson(successes: int, trials: int, tail: float) -> tuple[float, f
 
 
 def _return_rows(
-    spec: GameSpec,
-    scores: _Scores,
-    counts: np.ndarray | None,
-    realized: np.ndarray,
-    expected: np.ndarray,
+    spec: GameSpec, scores: _Scores, counts: np.ndarray | None, payouts: DrawPayouts
 ) -> list[dict[str, Any]]:
+    """Return on stake from the fixed tiers, tested against their expectation.
+
+    The floating tiers stay out of the value, the baseline and the test: their wins are too rare
+    for the sample to estimate them. ``detail`` gives the return with every tier beside the
+    expectation with every tier.
+    """
     n = len(scores.target_issues)
     price = float(spec.ticket_price)
+    realized, expected = payouts.realized_fixed, payouts.expected_fixed
     low, high = _intervals(counts, realized / price)
     _, _, _, p_value = hac_mean_test((realized - expected).T)
     baseline = float(expected.mean() / price)
+    baseline_all = float(payouts.expected.mean() / price)
     return [
         _row(
             name,
@@ -594,9 +600,32 @@ def _return_rows(
             ci_high=float(high[i]),
             p_value=float(p_value[i]),
             n=n,
+            detail=(
+                f"fixed tiers; all tiers {payouts.realized[i].mean() / price:.4f} "
+                f"vs {baseline_all:.4f} (not tested)"
+            ),
         )
         for i, name in enumerate(scores.strategies)
     ]
+
+
+def _return_note(spec: GameSpec, payouts: DrawPayouts) -> dict[str, str]:
+    """The bilingual note on why the return on stake is tested on the fixed tiers only."""
+    price = float(spec.ticket_price)
+    fixed = float(payouts.expected_fixed.mean() / price)
+    every = float(payouts.expected.mean() / price)
+    n = len(payouts.expected)
+    return {
+        "en": f"Return on stake is compared on the fixed tiers only: a random ticket expects {fixed:.4f} "
+        f"yuan back per yuan from them, and the p-value tests against that. With the floating tiers "
+        f"(the jackpot tiers) it expects {every:.4f}, but their wins are so rare that {n} draws almost "
+        "never hold one, so even a random ticket's return over the sample falls short of that figure. "
+        "The return with every tier is in each row's detail and is not tested.",
+        "zh": f"投注回报只按固定奖级比较：随机投注从固定奖级每投入 1 元期望返还 {fixed:.4f} 元，"
+        f"p 值以此为基准检验。计入浮动奖级（头奖等）后期望为 {every:.4f} 元，但这些奖级中奖极其罕见，"
+        f"{n} 期样本几乎不会出现，即使随机投注的样本回报也会低于这一数值。"
+        "含全部奖级的回报列在每行的 detail 中，不做检验。",
+    }
 
 
 def _holm_by_family(table: pd.DataFrame, n_trials: int) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from lotto_lab.backtest.runner import run_backtest
 from lotto_lab.errors import ConfigError, DataValidationError
 from lotto_lab.evaluation import baselines
 from lotto_lab.evaluation.calibration import CALIBRATION_COLUMNS
+from lotto_lab.evaluation.reading import evaluation_reading, p_phrase
 from lotto_lab.evaluation.scored import score_forecasts
 from lotto_lab.evaluation.significance import holm_adjust
 from lotto_lab.evaluation.summary import TABLE_COLUMNS, Evaluation, evaluate
@@ -220,18 +221,23 @@ def test_return_on_stake_with_prizes_and_money():
     )
     evaluation = evaluate(SimpleNamespace(table=table), "dlt", prizes=prizes, money=money, n_bootstrap=0)
     row = evaluation.rows("return_on_stake").set_index("strategy").loc["mine"]
-    assert row["value"] == pytest.approx((7 + 5 + 1e7) / 3 / 2)
+    # The value, the baseline and the test use the fixed tiers; the jackpot is quoted in detail.
+    assert row["value"] == pytest.approx((7 + 5) / 3 / 2)
 
     probabilities = baselines.tier_probabilities(DLT, "dlt-2026")
     rule = baselines.rule_by_version(DLT, "dlt-2026")
     normal = sum(probabilities[t.tier] * t.prize for t in rule.tiers if t.prize is not None)
     high = sum(probabilities[t.tier] * t.high_pool_prize for t in rule.tiers if t.prize is not None)
     floating = probabilities[1] * 1e7 + probabilities[2] * 2e5
-    assert row["baseline"] == pytest.approx((high + normal + high + floating) / 3 / 2, rel=1e-12)
+    assert row["baseline"] == pytest.approx((high + normal + high) / 3 / 2, rel=1e-12)
+    every = (high + normal + high + floating) / 3 / 2
+    total = (7 + 5 + 1e7) / 3 / 2
+    assert row["detail"] == f"fixed tiers; all tiers {total:.4f} vs {every:.4f} (not tested)"
 
     notes = " ".join(note["en"] for note in evaluation.notes)
     assert "on 2 of 3 draws an amount is missing" in notes
     assert "apply on 2 draws; the pool is unknown on 1 draws, where the normal prize is assumed" in notes
+    assert f"it expects {every:.4f}, but their wins are so rare that 3 draws" in notes
     assert all(note["zh"] for note in evaluation.notes)
 
 
@@ -369,3 +375,105 @@ def test_secondary_rows_share_one_holm_family(planted_evaluation):
     expected = holm_adjust(secondary["p_value"].to_numpy(), n_extra=n_trials)
     assert len(secondary) > len(tested[primary])
     assert secondary["p_holm"].to_numpy() == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.fixture(scope="module")
+def fair_evaluation():
+    history = fair_history("ssq", 300, seed=8)
+    targets = np.arange(100, 300)
+    forecasts = {
+        "uniform": uniform_forecasts(history, targets),
+        "frequency": frequency_forecasts(history, targets),
+    }
+    result = score_forecasts(history, forecasts, targets, seed=2)
+    return evaluate(result, "ssq", n_bootstrap=200)
+
+
+def test_reading_names_the_primary_measure(fair_evaluation, planted_evaluation):
+    assert "on the primary measure, the summed log-loss lift over uniform" in fair_evaluation.reading["en"]
+    assert "按主要指标（各号码区合计的对数损失相对均匀基准的提升）" in fair_evaluation.reading["zh"]
+    assert "on the primary measure" in planted_evaluation.reading["en"]
+
+
+def test_reading_without_secondary_findings(fair_evaluation):
+    table = fair_evaluation.table.copy()
+    secondary = table["p_holm"].notna() & ~((table["metric"] == "log_loss_lift") & (table["pool"] == "all"))
+    table.loc[secondary, "p_holm"] = 0.5
+    # A significant row of the baseline strategy itself is never listed.
+    table.loc[(table["strategy"] == "uniform") & (table["metric"] == "win_rate"), "p_holm"] = 0.001
+    reading = evaluation_reading(SSQ, table, fair_evaluation.significance, 0.05)
+    assert "secondary measures" not in reading["en"]
+    assert "次要指标" not in reading["zh"]
+
+
+def test_reading_lists_secondary_findings(fair_evaluation):
+    table = fair_evaluation.table.copy()
+    tested = table["p_holm"].notna()
+    secondary = tested & ~((table["metric"] == "log_loss_lift") & (table["pool"] == "all"))
+    table.loc[secondary, "p_holm"] = 0.5
+    hits = (table["strategy"] == "frequency") & (table["metric"] == "mean_hits")
+    table.loc[hits & (table["pool"] == "red"), ["value", "p_holm"]] = [1.25, 0.0004]
+    table.loc[hits & (table["pool"] == "blue"), ["value", "p_holm"]] = [0.09, 0.02]
+    table.loc[(table["strategy"] == "frequency") & (table["metric"] == "win_rate"), "p_holm"] = 0.03
+    table.loc[(table["strategy"] == "frequency") & (table["metric"] == "return_on_stake"), "p_holm"] = 0.04
+    table.loc[(table["strategy"] == "uniform") & (table["metric"] == "win_rate"), "p_holm"] = 0.001
+    n_secondary = int(secondary.sum())
+    baseline_red = baselines.expected_hits(SSQ.pool("red"))
+    reading = evaluation_reading(SSQ, table, fair_evaluation.significance, 0.05)
+    assert (
+        f"On the secondary measures (Holm correction over their {n_secondary} tests), 4 rows exceed "
+        f"chance at the 5% level: frequency mean_hits (red) 1.2500 vs {baseline_red:.4f}, corrected "
+        "p < 0.001; frequency mean_hits (blue) 0.0900 vs 0.0625, corrected p = 0.020; frequency "
+        "win_rate (all) "
+    ) in reading["en"]
+    assert (
+        ", and 1 more. A better hit rate or return on past draws is not a better forecast unless "
+        in (reading["en"])
+    )
+    assert reading["en"].endswith("unless the log-loss lift holds as well; here it does not.")
+    assert "uniform win_rate" not in reading["en"]
+    assert (
+        f"次要指标（其 {n_secondary} 项检验一起做 Holm 校正）中，有 4 项在 5% 水平上高于随机" in reading["zh"]
+    )
+    assert f"frequency mean_hits (red) 1.2500 vs {baseline_red:.4f}，校正后 p < 0.001" in reading["zh"]
+    assert "，另有 1 项。" in reading["zh"]
+
+
+def test_p_phrase(planted_evaluation):
+    assert p_phrase(0.0004) == "p < 0.001"
+    assert p_phrase(0.0123) == "p = 0.012"
+    assert p_phrase(0.0004, "corrected p") == "corrected p < 0.001"
+    assert p_phrase(math.nan) == "p = n/a"
+    for text in planted_evaluation.reading.values():
+        assert "= <" not in text
+    assert "corrected p < 0.001" in planted_evaluation.reading["en"]
+    assert "校正后 p < 0.001" in planted_evaluation.reading["zh"]
+
+
+def test_return_on_stake_uniform_on_fair_draws():
+    # A long fair history with jackpot-sized floating prizes on every draw: a random ticket's
+    # sample return leaves out the jackpots it never wins, so only the fixed tiers are tested.
+    history = fair_history("ssq", 3000, seed=41)
+    targets = np.arange(1, 3000)
+    result = score_forecasts(history, {"uniform": uniform_forecasts(history, targets)}, targets, seed=9)
+    issues = np.repeat(history.issues[targets], 2)
+    prizes = pd.DataFrame(
+        {
+            "issue": issues,
+            "tier_name": np.tile(["一等奖", "二等奖"], len(targets)),
+            "amount": np.tile([6e6, 1.5e5], len(targets)),
+        }
+    )
+    evaluation = evaluate(result, "ssq", prizes=prizes, n_bootstrap=300, seed=3)
+    row = evaluation.rows("return_on_stake").iloc[0]
+    assert row["strategy"] == "uniform"
+    assert row["p_value"] > 0.05
+    assert row["ci_low"] <= row["baseline"] <= row["ci_high"]
+    fixed = baselines.expected_payout(SSQ, "ssq-2003").fixed_return
+    assert row["baseline"] == pytest.approx(fixed, rel=1e-9)
+    every = float(row["detail"].split(" vs ")[1].split()[0])
+    assert every > row["ci_high"]  # the jackpot-inclusive figure the sample cannot reach
+    note = evaluation.notes[-1]
+    assert note["en"].startswith("Return on stake is compared on the fixed tiers only")
+    assert f"With the floating tiers (the jackpot tiers) it expects {every:.4f}" in note["en"]
+    assert note["zh"].startswith("投注回报只按固定奖级比较")

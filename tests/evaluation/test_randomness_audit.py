@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from lotto_lab.errors import ConfigError
 from lotto_lab.evaluation.audit import (
     AUDIT_COLUMNS,
     AuditResult,
+    _choose_p,
     benjamini_hochberg,
     era_spans,
     run_audit,
@@ -120,18 +122,58 @@ def test_fair_history_reads_as_fair():
     assert len(eras) == 4
 
 
-def test_untested_rows_are_marked():
+def test_untested_rows_give_their_reason():
     audit = run_audit(fair_history("ssq", 400, seed=2), eras=2)
-    pairs = audit.tests[(audit.tests["test"] == "pairs") & (audit.tests["pool"] == "blue")]
-    assert (pairs["method"] == "not tested").all()
+    tests = audit.tests
+    pairs = tests[(tests["test"] == "pairs") & (tests["pool"] == "blue")]
+    assert (pairs["method"] == "not applicable").all()
     assert pairs["p_bh"].isna().all()
     assert not pairs["significant"].any()
-    reading = pairs["reading_en"].iloc[0]
-    assert reading.endswith(
-        "was not tested: too few draws for the test's null law (set n_simulations to use simulation instead)."
+    assert (
+        pairs["reading_en"]
+        .iloc[0]
+        .endswith("does not apply to this pool (1 of 16 numbers drawn) and was not tested.")
     )
-    serial = audit.tests[(audit.tests["test"] == "serial") & (audit.tests["pool"] == "blue")]
-    assert (serial["method"] == "not tested").all()
+    assert "不适用于该号码区" in pairs["reading_zh"].iloc[0]
+    serial = tests[(tests["test"] == "serial") & (tests["pool"] == "blue")]
+    assert (serial["method"] == "needs simulations").all()
+    assert "needs a Monte Carlo p-value (set n_simulations, or --simulations" in serial["reading_en"].iloc[0]
+    assert "需要蒙特卡洛 p 值" in serial["reading_zh"].iloc[0]
+    n_tested = int(tests["p_value"].notna().sum())
+    assert n_tested == len(tests) - 6
+    reading = audit.reading
+    assert f"of the {n_tested} tests of the randomness audit" in reading["en"]
+    assert (
+        "6 tests were not run: 3 do not apply to their pool; 3 need a Monte Carlo p-value (--simulations). "
+        "This run used no simulations (n_simulations = 0); with simulations these tests run too."
+    ) in reading["en"]
+    assert "另有 6 项未检验：3 项不适用于该号码区，3 项需要蒙特卡洛 p 值（--simulations）。" in reading["zh"]
+    assert "= <" not in reading["en"] + reading["zh"]
+    assert all("= <" not in text for text in tests["reading_en"].tolist() + tests["reading_zh"].tolist())
+
+
+def test_reading_counts_depend_on_simulations():
+    audit = run_audit(fair_history("ssq", 400, seed=2), eras=2, n_simulations=19, seed=4)
+    tests = audit.tests
+    n_tested = int(tests["p_value"].notna().sum())
+    assert n_tested == len(tests) - 3
+    assert (tests.loc[tests["test"] == "serial", "method"].isin(["asymptotic", "simulated"])).all()
+    assert (
+        "3 tests were not run: 3 do not apply to their pool. This run used 19 simulations, and 3 tests "
+        "use a Monte Carlo p-value; another simulation setting gives other counts of tests run and not run."
+    ) in audit.reading["en"]
+    assert "本次使用 19 次模拟，3 项检验采用蒙特卡洛 p 值" in audit.reading["zh"]
+
+
+def test_too_few_draws_is_its_own_reason():
+    pool = get_game("ssq").pool("red")
+    outcome = run_battery(simulate_fair_indicators(np.random.default_rng(0), 2, pool), pool)["gaps"]
+    assert math.isnan(outcome.p_value)
+    assert math.isnan(outcome.extremeness)
+    assert _choose_p("gaps", outcome, math.nan, pool, 0) == (
+        pytest.approx(math.nan, nan_ok=True),
+        "too few draws",
+    )
 
 
 def test_simulated_p_values_fill_gaps():
