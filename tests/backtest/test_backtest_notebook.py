@@ -9,6 +9,7 @@ from pathlib import Path
 import nbformat
 import papermill
 import pytest
+from notebook_runs import execute
 
 from lotto_lab.backtest.folds import make_folds
 from lotto_lab.backtest.result import BacktestResult
@@ -50,16 +51,7 @@ def test_notebook_layout():
 
 
 def run_notebook(tmp_path: Path, **parameters: object) -> nbformat.NotebookNode:
-    executed = tmp_path / "04-backtest.out.ipynb"
-    papermill.execute_notebook(
-        str(NOTEBOOK),
-        str(executed),
-        parameters=parameters,
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(tmp_path),
-    )
-    return nbformat.read(executed, as_version=4)
+    return execute(NOTEBOOK, tmp_path, **parameters)
 
 
 def test_backtest_and_holdout_windows(tmp_path):

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import nbformat
-import papermill
+from notebook_runs import execute, plotly_outputs
 
 from lotto_lab.cli import main
 from lotto_lab.config import NOTEBOOKS_DIR
@@ -15,7 +15,6 @@ from lotto_lab.evaluation.audit import AuditResult, run_audit
 from lotto_lab.synthetic import fair_history
 
 NOTEBOOK = NOTEBOOKS_DIR / "06-randomness-audit.ipynb"
-PLOTLY = "application/vnd.plotly.v1+json"
 
 
 def test_notebook_layout():
@@ -38,25 +37,7 @@ def test_notebook_layout():
 
 
 def run_notebook(tmp_path: Path, **parameters: object) -> nbformat.NotebookNode:
-    executed = tmp_path / "06-randomness-audit.out.ipynb"
-    papermill.execute_notebook(
-        str(NOTEBOOK),
-        str(executed),
-        parameters=parameters,
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(tmp_path),
-    )
-    return nbformat.read(executed, as_version=4)
-
-
-def plotly_outputs(notebook: nbformat.NotebookNode) -> list[dict]:
-    return [
-        output["data"][PLOTLY]
-        for cell in notebook.cells
-        for output in cell.get("outputs", [])
-        if PLOTLY in output.get("data", {})
-    ]
+    return execute(NOTEBOOK, tmp_path, **parameters)
 
 
 def test_notebook_on_synthetic_draws(tmp_path):

@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 import papermill
 import pytest
+from notebook_runs import execute, plotly_outputs
 
 from lotto_lab.config import NOTEBOOKS_DIR
 from lotto_lab.features import per_draw_features, per_number_features
 from lotto_lab.synthetic import fair_history
 
 NOTEBOOK = NOTEBOOKS_DIR / "02-features.ipynb"
-PLOTLY = "application/vnd.plotly.v1+json"
 
 
 def test_notebook_layout():
@@ -42,25 +42,7 @@ def test_notebook_layout():
 
 
 def run_notebook(tmp_path: Path, **parameters: object) -> nbformat.NotebookNode:
-    executed = tmp_path / "02-features.out.ipynb"
-    papermill.execute_notebook(
-        str(NOTEBOOK),
-        str(executed),
-        parameters=parameters,
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(tmp_path),
-    )
-    return nbformat.read(executed, as_version=4)
-
-
-def plotly_outputs(notebook: nbformat.NotebookNode) -> list[dict]:
-    found = []
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            if PLOTLY in output.get("data", {}):
-                found.append(output["data"][PLOTLY])
-    return found
+    return execute(NOTEBOOK, tmp_path, **parameters)
 
 
 def test_notebook_writes_features_for_dlt(tmp_path):

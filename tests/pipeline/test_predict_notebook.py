@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import nbformat
-import papermill
+from notebook_runs import execute
 
 from lotto_lab.config import NOTEBOOKS_DIR
 from lotto_lab.pipeline import predict_cli
@@ -43,16 +43,7 @@ def test_notebook_layout():
 
 
 def run_notebook(tmp_path: Path, **parameters: object) -> nbformat.NotebookNode:
-    executed = tmp_path / "05-predict.out.ipynb"
-    papermill.execute_notebook(
-        str(NOTEBOOK),
-        str(executed),
-        parameters=parameters,
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(tmp_path),
-    )
-    return nbformat.read(executed, as_version=4)
+    return execute(NOTEBOOK, tmp_path, **parameters)
 
 
 def lift_rows(lifts: dict[str, float]) -> list[dict]:
