@@ -7,11 +7,14 @@ Chinese.
 
 from __future__ import annotations
 
+import logging
 import os
 
 from lotto_lab.config import LANGUAGE_ENV
 
 __all__ = ["LANGUAGES", "MESSAGES", "get_language", "text"]
+
+log = logging.getLogger(__name__)
 
 LANGUAGES = ("zh", "en")
 
@@ -228,6 +231,7 @@ def get_language(value: str | None = None) -> str:
         return "zh"
     if language.startswith("en"):
         return "en"
+    log.warning("unknown language %r: using Chinese; choose zh or en", language)
     return "zh"
 
 

@@ -12,7 +12,8 @@ import math
 import pandas as pd
 
 from lotto_lab.evaluation.significance import Significance
-from lotto_lab.games import GameSpec
+from lotto_lab.games import GAMES, GameSpec
+from lotto_lab.i18n import MESSAGES, text
 
 __all__ = ["evaluation_reading", "format_p", "p_phrase"]
 
@@ -125,6 +126,25 @@ def _number(value: float) -> str:
     return f"{value:.4f}"
 
 
+def _measure(metric: str, pool: str, detail: str, language: str) -> str:
+    """Return "mean hits (front)" or "平均命中个数 (前区)", with the detail after the pool."""
+    pool_label = _label(f"dash.pool.{pool}", _pool_label(pool, language), language)
+    inside = pool_label + (f", {detail}" if detail else "")
+    return f"{_label(f'dash.metric.{metric}', metric, language)} ({inside})"
+
+
+def _pool_label(name: str, language: str) -> str:
+    for game in GAMES.values():
+        for pool in game.pools:
+            if pool.name == name:
+                return pool.label_zh if language == "zh" else pool.label_en
+    return name
+
+
+def _label(key: str, fallback: str, language: str) -> str:
+    return text(key, language) if key in MESSAGES else fallback
+
+
 def _secondary_sentences(
     table: pd.DataFrame, alpha: float, baseline_strategy: str, *, primary_holds: bool
 ) -> tuple[str, str]:
@@ -140,10 +160,11 @@ def _secondary_sentences(
     level = f"{alpha:.0%}"
     items_en, items_zh = [], []
     for row in found.head(MAX_LISTED).itertuples(index=False):
-        measure = f"{row.metric} ({row.pool}{', ' + row.detail if row.detail else ''})"
         figures = f"{_number(row.value)} vs {_number(row.baseline)}"
-        items_en.append(f"{row.strategy} {measure} {figures}, {p_phrase(row.p_holm, 'corrected p')}")
-        items_zh.append(f"{row.strategy} {measure} {figures}，校正后 {p_phrase(row.p_holm)}")
+        measure_en = _measure(row.metric, row.pool, row.detail, "en")
+        measure_zh = _measure(row.metric, row.pool, row.detail, "zh")
+        items_en.append(f"{row.strategy} {measure_en} {figures}, {p_phrase(row.p_holm, 'corrected p')}")
+        items_zh.append(f"{row.strategy} {measure_zh} {figures}，校正后 {p_phrase(row.p_holm)}")
     more = len(found) - MAX_LISTED
     more_en = f", and {more} more" if more > 0 else ""
     more_zh = f"，另有 {more} 项" if more > 0 else ""

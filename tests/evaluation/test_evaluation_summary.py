@@ -422,20 +422,20 @@ def test_reading_lists_secondary_findings(fair_evaluation):
     reading = evaluation_reading(SSQ, table, fair_evaluation.significance, 0.05)
     assert (
         f"On the secondary measures (Holm correction over their {n_secondary} tests), 4 rows exceed "
-        f"chance at the 5% level: frequency mean_hits (red) 1.2500 vs {baseline_red:.4f}, corrected "
-        "p < 0.001; frequency mean_hits (blue) 0.0900 vs 0.0625, corrected p = 0.020; frequency "
-        "win_rate (all) "
+        f"chance at the 5% level: frequency mean hits (red) 1.2500 vs {baseline_red:.4f}, corrected "
+        "p < 0.001; frequency mean hits (blue) 0.0900 vs 0.0625, corrected p = 0.020; frequency "
+        "win rate (all pools) "
     ) in reading["en"]
     assert (
         ", and 1 more. A better hit rate or return on past draws is not a better forecast unless "
         in (reading["en"])
     )
     assert reading["en"].endswith("unless the log-loss lift holds as well; here it does not.")
-    assert "uniform win_rate" not in reading["en"]
+    assert "uniform win rate" not in reading["en"]
     assert (
         f"次要指标（其 {n_secondary} 项检验一起做 Holm 校正）中，有 4 项在 5% 水平上高于随机" in reading["zh"]
     )
-    assert f"frequency mean_hits (red) 1.2500 vs {baseline_red:.4f}，校正后 p < 0.001" in reading["zh"]
+    assert f"frequency 平均命中个数 (红球) 1.2500 vs {baseline_red:.4f}，校正后 p < 0.001" in reading["zh"]
     assert "，另有 1 项。" in reading["zh"]
 
 
