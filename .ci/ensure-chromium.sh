@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Make sure Debian's chromium (and a CJK font, so Chinese labels render in screenshots) is
-# installed for the browser tests; install them when this user can.
+# Make sure Debian's chromium and a CJK font are installed for the browser tests, installing them
+# when this user can. The font makes Chinese labels render in screenshots.
 set -u
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)

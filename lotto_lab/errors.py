@@ -46,7 +46,7 @@ class InvalidIssueError(LottoLabError):
 class DataValidationError(LottoLabError):
     """Input data broke a rule: a missing column, a ball out of range, a bad date and so on.
 
-    The message names the file, the row and the value, and says what to do.
+    The message names the file, the row and the value, and states what to do.
     """
 
 

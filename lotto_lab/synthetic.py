@@ -4,8 +4,8 @@ The workbench proves its worth on these. A fair history must yield no significan
 planted one must be detected. The lift a strategy recovers is compared with the best lift
 possible, which :func:`optimal_lift_bits` computes exactly.
 
-Planting works by forcing: with probability ``strength`` the signal number is put into the draw
-and the rest of the pool's picks are drawn uniformly from the other numbers; otherwise the whole
+Planting works by forcing. With probability ``strength`` the signal number is put into the draw
+and the rest of the pool's picks are drawn uniformly from the other numbers. Otherwise the whole
 pool is drawn uniformly. Forcing keeps every inclusion probability in closed form.
 """
 

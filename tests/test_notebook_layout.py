@@ -26,7 +26,8 @@ def test_notebook_layout(path: Path):
     first = notebook.cells[0]
     assert first.cell_type == "markdown"
     assert first.source.startswith("# ")
-    assert path.stem[:2].isdigit() and path.stem[2] == "-"
+    assert path.stem[:2].isdigit()
+    assert path.stem[2] == "-"
 
     tagged = [cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", [])]
     assert len(tagged) == 1

@@ -157,6 +157,7 @@ def _secondary_sentences(
     ].sort_values("p_holm", kind="stable")
     if found.empty:
         return "", ""
+
     level = f"{alpha:.0%}"
     items_en, items_zh = [], []
     for row in found.head(MAX_LISTED).itertuples(index=False):
@@ -165,11 +166,13 @@ def _secondary_sentences(
         measure_zh = _measure(row.metric, row.pool, row.detail, "zh")
         items_en.append(f"{row.strategy} {measure_en} {figures}, {p_phrase(row.p_holm, 'corrected p')}")
         items_zh.append(f"{row.strategy} {measure_zh} {figures}，校正后 {p_phrase(row.p_holm)}")
+
     more = len(found) - MAX_LISTED
     more_en = f", and {more} more" if more > 0 else ""
     more_zh = f"，另有 {more} 项" if more > 0 else ""
     holds_en = "" if primary_holds else "; here it does not"
     holds_zh = "" if primary_holds else "；本次主要指标并未成立"
+
     en = (
         f" On the secondary measures (Holm correction over their {len(secondary)} tests), "
         f"{len(found)} {'row exceeds' if len(found) == 1 else 'rows exceed'} chance at the {level} level: "

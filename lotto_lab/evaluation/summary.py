@@ -631,7 +631,7 @@ def _return_note(spec: GameSpec, payouts: DrawPayouts) -> dict[str, str]:
 def _holm_by_family(table: pd.DataFrame, n_trials: int) -> pd.DataFrame:
     """Add ``p_holm``: Holm over two families, each with ``n_trials`` extra comparisons.
 
-    The primary family is the log-loss lift summed over pools, one test per strategy: it answers
+    The primary family is the log-loss lift summed over pools, one test per strategy. It tests
     "does any strategy beat uniform". Every other test in the table (per-pool lift, hits, tier,
     win and return rates) forms one secondary family, so that a figure picked from dozens of
     secondary rows is corrected for all of them.

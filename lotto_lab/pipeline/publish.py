@@ -5,8 +5,8 @@ be moved). Publishing creates a temporary link beside it and renames it over ``l
 :func:`os.replace`. On POSIX file systems that rename is atomic, so a reader such as the dashboard
 opens either the previous run or the new one, never a mix or a missing folder.
 
-Versions of lotto_lab before this module may have left ``latest`` as a real folder. A folder cannot
-be swapped atomically, so publishing rejects it and asks the user to move it away.
+A ``latest`` that is a real folder (made by hand or copied from elsewhere) cannot be swapped
+atomically, so publishing rejects it and the error names the command that moves it away.
 """
 
 from __future__ import annotations
@@ -36,10 +36,10 @@ def check_latest_replaceable(reports_dir: Path) -> None:
     kind = "folder" if latest.is_dir() else "file"
     kind_zh = "文件夹" if latest.is_dir() else "文件"
     raise PublishError(
-        f"{latest} is a real {kind}, probably left by an older lotto_lab version, so it cannot be "
+        f"{latest} is a real {kind}, not a symbolic link, so it cannot be "
         f"replaced atomically. Move or delete it (for example `mv {latest} {latest}.old`) and run again; "
         "lotto-lab run publishes `latest` as a symbolic link to runs/<run_id>.",
-        zh=f"{latest} 是一个真实的{kind_zh}(可能由旧版 lotto_lab 留下), 无法原子地替换。"
+        zh=f"{latest} 是一个真实的{kind_zh}而不是符号链接, 无法原子地替换。"
         f"请移走或删除它(例如 `mv {latest} {latest}.old`)后重新运行; "
         "lotto-lab run 会把 `latest` 发布为指向 runs/<run_id> 的符号链接。",
     )
@@ -91,7 +91,7 @@ def publish_run(reports_dir: Path, run_dir: Path) -> Path:
 def published_run_dir(reports_dir: Path) -> Path | None:
     """Return the run folder ``latest`` points to, or None when nothing is published yet.
 
-    A ``latest`` that is a real folder (from older versions) is returned as it is.
+    A ``latest`` that is a real folder is returned as it is.
     """
     latest = latest_dir(reports_dir)
     if not latest.exists():

@@ -92,7 +92,7 @@ def load_predictions(reports_dir: str | os.PathLike[str] | None, game: GameSpec 
     Raises
     ------
     NoPublishedRunError
-        When no run has published predictions for the game; the message tells the user to run
+        When no run has published predictions for the game; the message names the command to run:
         ``lotto-lab run``.
     DataValidationError
         When the file is malformed.

@@ -404,8 +404,8 @@ def _execute_job(
             cwd=str(cwd),
             progress_bar=show_progress,
             request_save_on_cell_execute=True,
-            # The kernel warns at every start that its local TCP channels are unencrypted; the
-            # run's users read that as a fault, and errors inside cells still reach the notebook.
+            # The kernel warns at every start that its local TCP channels are unencrypted. Users
+            # read that as a fault, and errors inside cells still reach the notebook anyway.
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except papermill.PapermillExecutionError as error:

@@ -1,10 +1,10 @@
 """The strategy contract.
 
-A strategy is fitted on some draws (:meth:`Strategy.fit`), then asked for the next draw after a
-history that ends at a cutoff (:meth:`Strategy.predict_proba`); with ``refit_every = 1`` the two
-end at the same draw. It returns, for each pool, each number's probability of being drawn in the
-next draw. Because a pool draws ``pick`` distinct numbers, these
-are inclusion probabilities: each lies strictly between 0 and 1 and they sum to ``pick``. The
+A strategy is fitted on some draws (:meth:`Strategy.fit`). It then predicts the draw after a
+history that ends at a cutoff (:meth:`Strategy.predict_proba`), and with ``refit_every = 1`` the
+two end at the same draw. It returns, for each pool, each number's probability of being drawn in
+the next draw. Because a pool draws ``pick`` distinct numbers, these are inclusion
+probabilities: each lies strictly between 0 and 1 and they sum to ``pick``. The
 uniform strategy gives every number ``pick / size`` and is the reference every other strategy is
 measured against.
 """

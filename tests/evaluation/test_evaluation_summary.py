@@ -419,7 +419,9 @@ def test_reading_lists_secondary_findings(fair_evaluation):
     table.loc[(table["strategy"] == "uniform") & (table["metric"] == "win_rate"), "p_holm"] = 0.001
     n_secondary = int(secondary.sum())
     baseline_red = baselines.expected_hits(SSQ.pool("red"))
+
     reading = evaluation_reading(SSQ, table, fair_evaluation.significance, 0.05)
+
     assert (
         f"On the secondary measures (Holm correction over their {n_secondary} tests), 4 rows exceed "
         f"chance at the 5% level: frequency mean hits (red) 1.2500 vs {baseline_red:.4f}, corrected "

@@ -315,7 +315,7 @@ def test_real_folder_latest_rejected_before_running(tmp_path, workspace):
         run_pipeline(**pipeline_kwargs(workspace, reports_dir=reports))
     latest = (reports / "latest").resolve()
     assert caught.value.message == (
-        f"{latest} is a real folder, probably left by an older lotto_lab version, so it cannot be "
+        f"{latest} is a real folder, not a symbolic link, so it cannot be "
         f"replaced atomically. Move or delete it (for example `mv {latest} {latest}.old`) and run again; "
         "lotto-lab run publishes `latest` as a symbolic link to runs/<run_id>."
     )
