@@ -51,7 +51,7 @@ def test_real_folder_latest_rejected(tmp_path):
     run_dir = make_run(tmp_path, "r1")
     with pytest.raises(PublishError) as caught:
         publish_run(tmp_path, run_dir)
-    assert caught.value.message.startswith(f"{tmp_path / 'latest'} is a real folder, probably left by")
+    assert caught.value.message.startswith(f"{tmp_path / 'latest'} is a real folder, not a symbolic link")
     assert "符号链接" in caught.value.zh
     assert (tmp_path / "latest").is_dir()
     assert not (tmp_path / "latest").is_symlink()
